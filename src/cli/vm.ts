@@ -1,0 +1,156 @@
+import { randomInt } from "node:crypto";
+import { Command, Option } from "commander";
+import { UsageError } from "../errors.js";
+import { formatRate } from "../log/paths.js";
+import { DEFAULT_HOST, parsePeer, parsePort } from "../transport/address.js";
+import type { TransportRegistry } from "../transport/registry.js";
+import { checkEventRange } from "../vm/events.js";
+import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
+import { DEFAULT_DRAIN_MS, runVm, type VmConfig } from "../vm/runtime.js";
+import { wallNow } from "../vm/time.js";
+import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import type { CliIo } from "./io.js";
+import { integer, nonNegative, positive } from "./parse.js";
+
+interface VmOptions {
+  port: string;
+  others: string[];
+  trial: number;
+  duration: number;
+  multiplier: number;
+  overridefreq?: number;
+  rateMin: number;
+  rateMax: number;
+  transport: string;
+  seed?: number;
+  eventRange: number;
+  startAt?: number;
+  logDir?: string;
+  host: string;
+  gapTimeout: number;
+  drain: number;
+  quiet: boolean;
+}
+
+/** How far from now `--start-at` may lie: more is almost surely a unit mistake (s vs ms). */
+const START_AT_WINDOW_MS = 3_600_000;
+
+/** Turns parsed flags into a VM configuration, or throws a UsageError naming the flag. */
+export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () => number): VmConfig {
+  const port = parsePort(opts.port, "--port");
+  const peers = opts.others.map((p) => parsePeer(p, opts.host));
+  const self = { id: String(port), host: opts.host, port };
+  const ids = new Set<string>([self.id]);
+  for (const peer of peers) {
+    if (ids.has(peer.id)) {
+      throw new UsageError(`--others: every VM needs its own port, got ${peer.id} twice (or as --port)`);
+    }
+    ids.add(peer.id);
+  }
+  checkEventRange(opts.eventRange, peers.length);
+  const rate = {
+    fixed: opts.overridefreq,
+    min: opts.rateMin,
+    max: opts.rateMax,
+    multiplier: opts.multiplier,
+  };
+  checkRateSpec(rate);
+  if (opts.startAt !== undefined && Math.abs(opts.startAt - now) > START_AT_WINDOW_MS) {
+    throw new UsageError(
+      `--start-at: expected wall time in ms within an hour of now (${Math.round(now)}), got ${opts.startAt}`,
+    );
+  }
+  return {
+    self,
+    peers,
+    trial: opts.trial,
+    durationS: opts.duration,
+    rate,
+    seed: opts.seed ?? drawSeed(),
+    eventRange: opts.eventRange,
+    startAt: opts.startAt,
+    logDir: opts.logDir ?? "logs",
+    transport: opts.transport,
+    gapTimeoutMs: opts.gapTimeout,
+    drainMs: opts.drain,
+  };
+}
+
+/** `clocklab vm`: one virtual machine in this process. */
+export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
+  const names = [...registry.keys()];
+  return new Command("vm")
+    .description("run one virtual machine: tick at its own rate, exchange messages, log every event")
+    .requiredOption("--port <port>", "port this VM listens on; also its id")
+    .option("--others <peers...>", "peer addresses, PORT or HOST:PORT, in the order the event draw uses", [])
+    .option("--trial <n>", "trial number, for the log file name", integer(1), 1)
+    .option("--duration <s>", "seconds of ticking", positive(0), 60)
+    .option("--multiplier <m>", "multiply the chosen tick rate", positive(0), 1)
+    .option("--overridefreq <f>", "fixed tick rate (ticks/s) instead of a random one", positive(0))
+    .option("--rate-min <n>", "lowest random rate (ticks/s)", integer(1), DEFAULT_RATE.min)
+    .option("--rate-max <n>", "highest random rate (ticks/s)", integer(1), DEFAULT_RATE.max)
+    .addOption(new Option("--transport <name>", "message bus").choices(names).default(names[0]))
+    .option("--seed <n>", "seed for rate and event draws (default: random, logged)", integer(0))
+    .option(
+      "--event-range <r>",
+      "draw events from 1..r; 1..P send, P+1 broadcast, rest internal",
+      integer(1),
+      10,
+    )
+    .option(
+      "--start-at <ms>",
+      "wall time (ms since epoch) of the first tick, shared by a trial's VMs",
+      positive(0),
+    )
+    .option("--log-dir <dir>", "folder for the log file", "logs")
+    .option("--host <host>", "interface to listen on, and host of peers given as bare ports", DEFAULT_HOST)
+    .option(
+      "--gap-timeout <ms>",
+      "wait this long for a missing seq before logging a gap",
+      nonNegative,
+      DEFAULT_GAP_TIMEOUT_MS,
+    )
+    .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
+    .option("--quiet", "print nothing but errors", false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  clocklab vm --port 5001 --others 5002 5003 --duration 10
+  clocklab vm -port 5001 -others 5002 5003 -trial 1 -duration 60 -multiplier 1 -overridefreq 3
+
+Each tick does one thing: take one message off the queue (clock = max(clock, msg) + 1), or draw
+v in 1..r: v <= P sends to peer v, v = P+1 sends to all peers, else an internal event.
+The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.`,
+    )
+    .action(async (opts: VmOptions) => {
+      const config = vmConfigFromOptions(opts, wallNow(), () => randomInt(0, 2 ** 31));
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const result = await runVm(config, {
+          registry,
+          signal: controller.signal,
+          onStart: (start, logPath) => {
+            if (!opts.quiet) {
+              io.err(
+                `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,
+              );
+            }
+          },
+        });
+        const s = result.stop;
+        if (!opts.quiet) {
+          io.err(
+            `vm ${config.self.id}: ${s.reason}, ${s.ticks} ticks, sent ${s.sent}, received ${s.received}, pending ${s.pending}, rejected ${s.rejected}`,
+          );
+        }
+        io.setExitCode(s.reason === "signal" ? 130 : s.reason === "error" ? 1 : 0);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}

@@ -1,0 +1,108 @@
+import type { VectorClock } from "../vm/clocks.js";
+import type { RejectReason } from "../wire/message.js";
+
+/** Fields every record has: the event name and the wall time in ms since the Unix epoch. */
+interface Base {
+  t: number;
+}
+
+/** First line of every VM log: the VM's whole configuration. */
+export interface StartRecord extends Base {
+  event: "start";
+  vm: string;
+  trial: number;
+  rate: number;
+  peers: string[];
+  transport: string;
+  /** The seed as given (or drawn, when none was given). */
+  seed: number;
+  eventRange: number;
+  /** Wall time (ms) of the first tick's deadline, shared by the VMs of a trial. */
+  startAt: number;
+  /** Seconds of ticking. */
+  duration: number;
+  epoch: number;
+  version: string;
+  pid: number;
+  host: string;
+  /** How the first tick relates to `startAt`: tick n is due at startAt + (n - 1) * 1000 / rate. */
+  ticksPlanned: number;
+  gapTimeoutMs: number;
+  drainMs: number;
+}
+
+/** Fields of every tick record. */
+interface TickBase extends Base {
+  tick: number;
+  /** Lamport clock after the event. */
+  clock: number;
+  /** Messages still waiting in the queue after this tick. */
+  queue: number;
+  vc: VectorClock;
+  /** When this tick was due (ms); `t - due` is its lateness. */
+  due: number;
+}
+
+export interface InternalRecord extends TickBase {
+  event: "internal";
+}
+
+export interface SendRecord extends TickBase {
+  event: "send";
+  to: string[];
+  seq: number[];
+}
+
+export interface ReceiveRecord extends TickBase {
+  event: "receive";
+  from: string;
+  seq: number;
+  msgClock: number;
+  sentAt: number;
+  arrivedAt: number;
+}
+
+export interface RejectRecord extends Base {
+  event: "reject";
+  reason: RejectReason;
+  detail: string;
+  from?: string;
+  seq?: number;
+}
+
+export interface GapRecord extends Base {
+  event: "gap";
+  from: string;
+  missing: number[];
+}
+
+/** Per-peer counts in the `stop` record, so conservation can be checked per link. */
+export interface LinkCounts {
+  /** Messages this VM sent to the peer. */
+  sent: number;
+  /** Messages from the peer taken off the queue by a tick. */
+  received: number;
+  /** Messages from the peer still in the queue or the reorder buffer at stop. */
+  pending: number;
+}
+
+export interface StopRecord extends Base {
+  event: "stop";
+  ticks: number;
+  sent: number;
+  received: number;
+  pending: number;
+  rejected: number;
+  reason: "duration" | "signal" | "error";
+  links: Record<string, LinkCounts>;
+  /** The error message when `reason` is `error`. */
+  error?: string;
+}
+
+export type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
+export type LogRecord = StartRecord | TickRecord | RejectRecord | GapRecord | StopRecord;
+
+/** Where the VM's records go. Injected, so tests can keep records in memory. */
+export interface LogSink {
+  write(record: LogRecord): void;
+}

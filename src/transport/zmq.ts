@@ -1,0 +1,96 @@
+import * as zmq from "zeromq";
+import { SetupError } from "../errors.js";
+import { hostPort } from "./address.js";
+import { SendQueue } from "./send-queue.js";
+import type { Transport, TransportHandlers, TransportOptions } from "./transport.js";
+
+export interface ZmqTransportOptions extends TransportOptions {
+  /**
+   * Milliseconds a closed socket may keep trying to deliver what libzmq still holds.
+   * Never infinite (libzmq's default), or a dead peer would keep the process alive.
+   * @default 200
+   */
+  linger?: number;
+}
+
+/**
+ * ZeroMQ bus: one ROUTER bound on this VM's address receives from everyone; one DEALER per
+ * peer, with routing id = our id, sends. So discovery is only the list of peer addresses,
+ * the ROUTER learns each sender's id from the handshake, and a DEALER connected to a peer
+ * that is not up yet queues until it is.
+ */
+export function createZmqTransport(options: ZmqTransportOptions): Transport {
+  const linger = options.linger ?? 200;
+  const router = new zmq.Router({ linger: 0 });
+  const dealers = new Map<string, { socket: zmq.Dealer; queue: SendQueue }>();
+  let closed = false;
+
+  async function receiveLoop(h: TransportHandlers): Promise<void> {
+    try {
+      for await (const parts of router) {
+        const [id, payload] = parts;
+        if (parts.length !== 2 || id === undefined || payload === undefined) {
+          h.fault(`expected one frame after the routing id, got ${parts.length - 1}`);
+          continue;
+        }
+        h.frame(payload, id.toString("utf8"));
+      }
+    } catch (err) {
+      if (!closed) h.fault(`receive failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  return {
+    name: "zmq",
+
+    async start(h: TransportHandlers): Promise<void> {
+      const report = (e: { type: string; error?: Error }) =>
+        h.fault(`${e.type}: ${e.error?.message ?? "unknown"}`);
+      router.events.on("handshake:error:protocol", report);
+      router.events.on("handshake:error:auth", report);
+      router.events.on("handshake:error:other", report);
+      const endpoint = `tcp://${hostPort(options.self)}`;
+      try {
+        await router.bind(endpoint);
+      } catch (err) {
+        router.close();
+        const inUse = err instanceof Error && /in use/i.test(err.message);
+        throw new SetupError(
+          inUse ? `--port: ${options.self.port} is already in use` : `cannot listen on ${endpoint}`,
+          { cause: err },
+        );
+      }
+      void receiveLoop(h);
+      for (const peer of options.peers) {
+        const socket = new zmq.Dealer({ routingId: options.self.id, linger });
+        socket.connect(`tcp://${hostPort(peer)}`);
+        const queue = new SendQueue(
+          (frame) => socket.send(frame),
+          (err) => {
+            if (!closed) h.fault(`send to ${peer.id} failed: ${String(err)}`);
+          },
+        );
+        dealers.set(peer.id, { socket, queue });
+      }
+    },
+
+    send(peerId: string, frame: Uint8Array): void {
+      const dealer = dealers.get(peerId);
+      if (dealer === undefined) throw new Error(`no connection to peer ${peerId}`);
+      dealer.queue.push(frame);
+    },
+
+    async close(lingerMs = linger): Promise<number> {
+      if (closed) return 0;
+      await Promise.all([...dealers.values()].map((d) => d.queue.drained(lingerMs)));
+      closed = true;
+      let unsent = 0;
+      for (const { socket, queue } of dealers.values()) {
+        unsent += queue.length;
+        socket.close();
+      }
+      router.close();
+      return unsent;
+    },
+  };
+}

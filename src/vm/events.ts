@@ -1,0 +1,24 @@
+import { UsageError } from "../errors.js";
+
+/** What a tick does when the queue is empty. */
+export type DrawnEvent = { kind: "send"; to: string[] } | { kind: "internal" };
+
+/**
+ * Maps a draw `v` in 1..eventRange to an event, with the peers in the order given:
+ * `v <= P` sends to peer number v, `v == P + 1` sends to every peer, anything else is internal.
+ * For 3 VMs and range 10: 1 one peer, 2 the other, 3 both, 4..10 internal.
+ */
+export function eventForDraw(v: number, peers: readonly string[]): DrawnEvent {
+  if (v >= 1 && v <= peers.length) return { kind: "send", to: [peers[v - 1] as string] };
+  if (v === peers.length + 1) return { kind: "send", to: [...peers] };
+  return { kind: "internal" };
+}
+
+/** The event range must leave room for every single-peer send and the broadcast. */
+export function checkEventRange(eventRange: number, peerCount: number): void {
+  if (!Number.isInteger(eventRange) || eventRange < peerCount + 1) {
+    throw new UsageError(
+      `--event-range: expected an integer >= ${peerCount + 1} (peers + 1) for ${peerCount} peer(s), got ${eventRange}`,
+    );
+  }
+}

@@ -1,0 +1,234 @@
+import type { LinkCounts, LogSink, RejectRecord, StopRecord } from "../log/schema.js";
+import type { Transport } from "../transport/transport.js";
+import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
+import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
+import { lamportLocal, lamportReceive, type VectorClock, vectorLocal, vectorReceive } from "./clocks.js";
+import { eventForDraw } from "./events.js";
+import { Fifo } from "./queue.js";
+import { type Rng, randomInt } from "./rng.js";
+
+/** What identifies a VM and shapes its behaviour. */
+export interface MachineConfig {
+  /** This VM's id (its port as a string). */
+  id: string;
+  /** Peer ids in the order given: the event draw maps 1..P onto them. */
+  peers: readonly string[];
+  /** Draws are uniform in 1..eventRange. */
+  eventRange: number;
+  /** This process's incarnation, carried in every message. */
+  epoch: number;
+  reorder?: ReorderOptions;
+}
+
+/** Everything with side effects, injected so the same core runs in real and virtual time. */
+export interface MachineDeps {
+  now(): number;
+  rng: Rng;
+  transport: Pick<Transport, "send">;
+  sink: LogSink;
+}
+
+interface Queued {
+  msg: WireMessage;
+  arrivedAt: number;
+}
+
+const MAX_DETAIL = 200;
+
+/**
+ * One virtual machine: a Lamport clock, a vector clock and a FIFO network queue. Frames are
+ * taken in whenever they arrive (never waiting for a tick); each tick does exactly one thing:
+ * receive one queued message, or draw an event (send to one peer, to all, or internal).
+ */
+export class Machine {
+  readonly #config: MachineConfig;
+  readonly #deps: MachineDeps;
+  readonly #peerSet: ReadonlySet<string>;
+  readonly #reorder: ReorderBuffer;
+  readonly #queue = new Fifo<Queued>();
+  readonly #links = new Map<string, LinkCounts>();
+  readonly #nextSeq = new Map<string, number>();
+  #clock = 0;
+  #vc: VectorClock = {};
+  #ticks = 0;
+  #rejected = 0;
+  #stopped = false;
+
+  constructor(config: MachineConfig, deps: MachineDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#peerSet = new Set(config.peers);
+    this.#reorder = new ReorderBuffer(config.reorder);
+    for (const peer of config.peers) this.#links.set(peer, { sent: 0, received: 0, pending: 0 });
+  }
+
+  get clock(): number {
+    return this.#clock;
+  }
+
+  get queueLength(): number {
+    return this.#queue.length;
+  }
+
+  get ticks(): number {
+    return this.#ticks;
+  }
+
+  /** Totals so far, for live views. */
+  counts(): { sent: number; received: number; rejected: number } {
+    let sent = 0;
+    let received = 0;
+    for (const link of this.#links.values()) {
+      sent += link.sent;
+      received += link.received;
+    }
+    return { sent, received, rejected: this.#rejected };
+  }
+
+  /** Takes in one frame from the transport: validate, reorder, queue. Never throws. */
+  receiveFrame(frame: Uint8Array, senderHint: string | undefined): void {
+    if (this.#stopped) return;
+    const now = this.#deps.now();
+    const result = decodeFrame(frame, { self: this.#config.id, peers: this.#peerSet, senderHint });
+    if (!result.ok) {
+      this.#reject(now, result.reason, result.detail, result.from ?? senderHint);
+      return;
+    }
+    this.#apply(this.#reorder.push(result.msg, now), now);
+    this.#apply(this.#reorder.poll(now), now);
+  }
+
+  /** Records something that reached the port but never became a frame. */
+  transportFault(detail: string): void {
+    if (this.#stopped) return;
+    this.#reject(this.#deps.now(), "handshake", detail, undefined);
+  }
+
+  /** Gives up on sequence gaps older than the gap timeout. */
+  pollGaps(): void {
+    if (this.#stopped) return;
+    const now = this.#deps.now();
+    this.#apply(this.#reorder.poll(now), now);
+  }
+
+  /** Performs tick n, due at `due`: exactly one receive, send or internal event. */
+  tick(n: number, due: number): void {
+    if (this.#stopped) return;
+    this.pollGaps();
+    this.#ticks = n;
+    const queued = this.#queue.shift();
+    if (queued !== undefined) {
+      this.#receive(n, due, queued);
+      return;
+    }
+    const event = eventForDraw(randomInt(this.#deps.rng, 1, this.#config.eventRange), this.#config.peers);
+    this.#clock = lamportLocal(this.#clock);
+    this.#vc = vectorLocal(this.#vc, this.#config.id);
+    const t = this.#deps.now();
+    const base = { t, tick: n, due, clock: this.#clock, vc: this.#vc };
+    if (event.kind === "internal") {
+      this.#deps.sink.write({ event: "internal", ...base, queue: this.#queue.length });
+      return;
+    }
+    const seqs = event.to.map((to) => this.#send(to, t));
+    this.#deps.sink.write({ event: "send", ...base, queue: this.#queue.length, to: event.to, seq: seqs });
+  }
+
+  /** Ends the VM: writes the `stop` record and refuses further input. */
+  stop(reason: StopRecord["reason"], error?: string): StopRecord {
+    if (!this.#stopped) this.#stopped = true;
+    for (const link of this.#links.values()) link.pending = 0;
+    for (const { msg } of this.#queue) this.#link(msg.from).pending += 1;
+    for (const [from, held] of this.#reorder.heldBySender()) this.#link(from).pending += held;
+    const links = Object.fromEntries(this.#links);
+    const total = (key: keyof LinkCounts) => [...this.#links.values()].reduce((s, l) => s + l[key], 0);
+    const record: StopRecord = {
+      event: "stop",
+      t: this.#deps.now(),
+      ticks: this.#ticks,
+      sent: total("sent"),
+      received: total("received"),
+      pending: total("pending"),
+      rejected: this.#rejected,
+      reason,
+      links,
+      ...(error === undefined ? {} : { error }),
+    };
+    this.#deps.sink.write(record);
+    return record;
+  }
+
+  #send(to: string, t: number): number {
+    const seq = this.#nextSeq.get(to) ?? 1;
+    this.#nextSeq.set(to, seq + 1);
+    const msg: WireMessage = {
+      v: WIRE_VERSION,
+      from: this.#config.id,
+      to,
+      epoch: this.#config.epoch,
+      seq,
+      clock: this.#clock,
+      vc: this.#vc,
+      sentAt: t,
+    };
+    this.#deps.transport.send(to, encodeMessage(msg));
+    this.#link(to).sent += 1;
+    return seq;
+  }
+
+  #receive(n: number, due: number, { msg, arrivedAt }: Queued): void {
+    this.#clock = lamportReceive(this.#clock, msg.clock);
+    this.#vc = vectorReceive(this.#vc, msg.vc, this.#config.id);
+    this.#link(msg.from).received += 1;
+    this.#deps.sink.write({
+      event: "receive",
+      t: this.#deps.now(),
+      tick: n,
+      due,
+      clock: this.#clock,
+      queue: this.#queue.length,
+      vc: this.#vc,
+      from: msg.from,
+      seq: msg.seq,
+      msgClock: msg.clock,
+      sentAt: msg.sentAt,
+      arrivedAt,
+    });
+  }
+
+  #apply(outputs: ReorderOutput[], now: number): void {
+    for (const out of outputs) {
+      switch (out.kind) {
+        case "deliver":
+          this.#queue.push({ msg: out.msg, arrivedAt: now });
+          break;
+        case "gap":
+          this.#deps.sink.write({ event: "gap", t: now, from: out.from, missing: out.missing });
+          break;
+        case "duplicate":
+        case "stale-epoch":
+        case "seq-too-far":
+          this.#reject(now, out.kind, `epoch ${out.msg.epoch} seq ${out.msg.seq}`, out.msg.from, out.msg.seq);
+          break;
+      }
+    }
+  }
+
+  #reject(t: number, reason: RejectReason, detail: string, from?: string, seq?: number): void {
+    this.#rejected += 1;
+    const record: RejectRecord = { event: "reject", t, reason, detail: detail.slice(0, MAX_DETAIL) };
+    if (from !== undefined) record.from = from;
+    if (seq !== undefined) record.seq = seq;
+    this.#deps.sink.write(record);
+  }
+
+  #link(peer: string): LinkCounts {
+    let link = this.#links.get(peer);
+    if (link === undefined) {
+      link = { sent: 0, received: 0, pending: 0 };
+      this.#links.set(peer, link);
+    }
+    return link;
+  }
+}

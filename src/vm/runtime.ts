@@ -1,0 +1,148 @@
+import { rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { SetupError } from "../errors.js";
+import { logFileName } from "../log/paths.js";
+import type { StartRecord, StopRecord } from "../log/schema.js";
+import { openLogFile } from "../log/writer.js";
+import type { TransportRegistry } from "../transport/registry.js";
+import type { PeerAddress } from "../transport/transport.js";
+import { VERSION } from "../version.js";
+import { Machine } from "./machine.js";
+import { chooseRate, type RateSpec } from "./rate.js";
+import { createRng, deriveSeed } from "./rng.js";
+import { runTicks, ticksFor } from "./scheduler.js";
+import { createRealTimeSource, type TimeSource } from "./time.js";
+
+/** Default time a VM keeps receiving after its last tick, so in-flight messages land. */
+export const DEFAULT_DRAIN_MS = 500;
+
+/** Everything one VM process needs, already validated. */
+export interface VmConfig {
+  self: PeerAddress;
+  peers: PeerAddress[];
+  trial: number;
+  durationS: number;
+  rate: RateSpec;
+  seed: number;
+  eventRange: number;
+  /** Wall time (ms) of the first tick; now when absent. */
+  startAt?: number | undefined;
+  /** Folder for the log file. */
+  logDir: string;
+  transport: string;
+  gapTimeoutMs: number;
+  drainMs: number;
+}
+
+/** What a finished VM reports. */
+export interface VmResult {
+  stop: StopRecord;
+  logPath: string;
+  rate: number;
+}
+
+export interface VmEnvironment {
+  registry: TransportRegistry;
+  /** Aborting ends the VM early with a `stop` record of reason `signal`. */
+  signal?: AbortSignal;
+  time?: TimeSource;
+  /** Called once the VM is listening and its start record is written. */
+  onStart?: (start: StartRecord, logPath: string) => void;
+}
+
+/**
+ * Runs one VM in this process: open the log, listen and connect, tick on schedule, drain,
+ * write `stop`, release everything. Setup failures (port in use, unwritable log) reject
+ * before any tick with a SetupError.
+ */
+export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmResult> {
+  const time = env.time ?? createRealTimeSource();
+  const epoch = Math.floor(time.now());
+  const rng = createRng(deriveSeed(config.seed, config.self.id, config.trial));
+  const rate = chooseRate(config.rate, rng);
+  const factory = env.registry.get(config.transport);
+  if (factory === undefined) throw new SetupError(`--transport: unknown transport "${config.transport}"`);
+
+  const logPath = logFileName(config.logDir, config.trial, config.self.id, rate);
+  const sink = openLogFile(logPath);
+  const transport = factory({ self: config.self, peers: config.peers });
+  const machine = new Machine(
+    {
+      id: config.self.id,
+      peers: config.peers.map((p) => p.id),
+      eventRange: config.eventRange,
+      epoch,
+      reorder: { gapTimeoutMs: config.gapTimeoutMs },
+    },
+    { now: () => time.now(), rng, transport, sink },
+  );
+  try {
+    await transport.start({
+      frame: (frame, hint) => machine.receiveFrame(frame, hint),
+      fault: (detail) => machine.transportFault(detail),
+    });
+  } catch (err) {
+    sink.close();
+    rmSync(logPath, { force: true });
+    throw err;
+  }
+
+  const startAt = config.startAt ?? time.now();
+  const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
+  const start: StartRecord = {
+    event: "start",
+    t: time.now(),
+    vm: config.self.id,
+    trial: config.trial,
+    rate,
+    peers: config.peers.map((p) => p.id),
+    transport: transport.name,
+    seed: config.seed,
+    eventRange: config.eventRange,
+    startAt,
+    duration: config.durationS,
+    epoch,
+    version: VERSION,
+    pid: process.pid,
+    host: hostname(),
+    ticksPlanned: plan.count,
+    gapTimeoutMs: config.gapTimeoutMs,
+    drainMs: config.drainMs,
+  };
+  sink.write(start);
+  env.onStart?.(start, logPath);
+
+  const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {
+    let cancelDrain = (): void => {};
+    const ticking = runTicks(
+      time,
+      plan,
+      (n, due) => {
+        try {
+          machine.tick(n, due);
+        } catch (err) {
+          ticking.cancel();
+          resolve({ reason: "error", error: err instanceof Error ? err.message : String(err) });
+        }
+      },
+      () => {
+        cancelDrain = time.at(startAt + config.durationS * 1000 + config.drainMs, () =>
+          resolve({ reason: "duration" }),
+        );
+      },
+    );
+    const onAbort = (): void => {
+      ticking.cancel();
+      cancelDrain();
+      resolve({ reason: "signal" });
+    };
+    if (env.signal?.aborted) onAbort();
+    env.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+  machine.pollGaps();
+  const stop = machine.stop(reason.reason, reason.error);
+  sink.close();
+  await transport.close(reason.reason === "duration" ? undefined : 50);
+  return { stop, logPath, rate };
+}

@@ -1,0 +1,128 @@
+import type { VectorClock } from "../vm/clocks.js";
+
+/** Wire format version carried in every message as `v`. */
+export const WIRE_VERSION = 1;
+
+/** Largest frame a VM accepts; anything bigger is rejected before decoding. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** Largest number of entries accepted in a message's vector clock. */
+export const MAX_VC_ENTRIES = 1024;
+
+/** One message on the bus (SPEC section 3). Encoded as a plain msgpack map. */
+export interface WireMessage {
+  v: typeof WIRE_VERSION;
+  /** Sender's VM id (its port as a string). */
+  from: string;
+  /** Receiver's VM id. */
+  to: string;
+  /** Sender process incarnation; a higher epoch resets that sender's sequence. */
+  epoch: number;
+  /** Per-link sequence number, 1, 2, 3, ... per (from -> to) and epoch. */
+  seq: number;
+  /** Sender's Lamport clock after the send event's increment. */
+  clock: number;
+  /** Sender's vector clock after the increment. */
+  vc: VectorClock;
+  /** Sender wall time in ms since the Unix epoch. */
+  sentAt: number;
+}
+
+/** Why a frame was refused; the value of `reason` in a `reject` log record. */
+export type RejectReason =
+  | "oversize"
+  | "decode"
+  | "shape"
+  | "version"
+  | "unknown-sender"
+  | "sender-mismatch"
+  | "wrong-recipient"
+  | "bad-integer"
+  | "bad-vc"
+  | "bad-sentAt"
+  | "duplicate"
+  | "stale-epoch"
+  | "seq-too-far"
+  | "buffer-full"
+  | "handshake";
+
+/** What the receiving VM knows when it validates a frame. */
+export interface ValidationContext {
+  /** This VM's id; `to` must equal it. */
+  self: string;
+  /** Ids of the configured peers; `from` must be one of them. */
+  peers: ReadonlySet<string>;
+  /** The sender as the transport saw it (ZeroMQ routing id), when it knows one. */
+  senderHint?: string | undefined;
+}
+
+export type Validation =
+  | { ok: true; msg: WireMessage }
+  | { ok: false; reason: RejectReason; detail: string; from?: string };
+
+const ID_PATTERN = /^[0-9A-Za-z.-]{1,64}$/;
+const FIELDS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"] as const;
+
+function isSafeCount(x: unknown, min: number): x is number {
+  return typeof x === "number" && Number.isSafeInteger(x) && x >= min;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Checks that a decoded value is a well-formed message for this VM. Never throws: every
+ * failure becomes a reason for a `reject` record, so hostile input cannot crash the VM.
+ */
+export function validateMessage(value: unknown, ctx: ValidationContext): Validation {
+  if (!isPlainObject(value)) return { ok: false, reason: "shape", detail: "not a map" };
+  const keys = Object.keys(value);
+  const extra = keys.filter((k) => !(FIELDS as readonly string[]).includes(k));
+  const missing = FIELDS.filter((k) => !(k in value));
+  if (extra.length > 0 || missing.length > 0) {
+    const detail = [
+      missing.length > 0 ? `missing ${missing.join(",")}` : "",
+      extra.length > 0 ? `unexpected ${extra.slice(0, 5).join(",")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+    return { ok: false, reason: "shape", detail };
+  }
+  const { v, from, to, epoch, seq, clock, vc, sentAt } = value;
+  if (typeof from !== "string" || !ID_PATTERN.test(from)) {
+    return { ok: false, reason: "shape", detail: "from is not an id" };
+  }
+  const fail = (reason: RejectReason, detail: string): Validation => ({ ok: false, reason, detail, from });
+  if (v !== WIRE_VERSION) return fail("version", `expected v=${WIRE_VERSION}, got ${String(v)}`);
+  if (!ctx.peers.has(from)) return fail("unknown-sender", `from ${from} is not a configured peer`);
+  if (ctx.senderHint !== undefined && ctx.senderHint !== from) {
+    return fail("sender-mismatch", `from ${from} but the transport saw ${ctx.senderHint}`);
+  }
+  if (to !== ctx.self) return fail("wrong-recipient", `to ${String(to)}, this VM is ${ctx.self}`);
+  if (!isSafeCount(epoch, 0)) return fail("bad-integer", "epoch is not a safe integer >= 0");
+  if (!isSafeCount(seq, 1)) return fail("bad-integer", "seq is not a safe integer >= 1");
+  if (!isSafeCount(clock, 1)) return fail("bad-integer", "clock is not a safe integer >= 1");
+  if (typeof sentAt !== "number" || !Number.isFinite(sentAt) || sentAt < 0) {
+    return fail("bad-sentAt", "sentAt is not a finite number >= 0");
+  }
+  const copy = copyVectorClock(vc);
+  if (typeof copy === "string") return fail("bad-vc", copy);
+  return { ok: true, msg: { v: WIRE_VERSION, from, to, epoch, seq, clock, vc: copy, sentAt } };
+}
+
+/** Copies a vector clock into a fresh object, or says why it is not one. */
+function copyVectorClock(vc: unknown): VectorClock | string {
+  if (!isPlainObject(vc)) return "vc is not a map";
+  const entries = Object.entries(vc);
+  if (entries.length > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
+  const out: VectorClock = {};
+  for (const [id, n] of entries) {
+    if (!ID_PATTERN.test(id)) return "vc has a key that is not an id";
+    if (!isSafeCount(n, 1)) return `vc[${id}] is not a safe integer >= 1`;
+    out[id] = n;
+  }
+  return out;
+}
