@@ -2,26 +2,28 @@ import { Command, CommanderError } from "commander";
 import { describeError, SetupError, UsageError } from "../errors.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
 import { VERSION } from "../version.js";
+import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
 import { vmCommand } from "./vm.js";
 
 /** Builds the `clocklab` program with its commands. */
 export function buildProgram(io: CliIo, registry: TransportRegistry = defaultRegistry()): Command {
+  const output = {
+    writeOut: (s: string) => io.out(s.trimEnd()),
+    writeErr: (s: string) => io.err(s.trimEnd()),
+    // One prefix for every error line, commander's own included.
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, "clocklab: ")),
+  };
   const program = new Command("clocklab")
     .description("Lamport and vector clocks on a small asynchronous distributed system")
     .version(VERSION)
-    .configureOutput({
-      writeOut: (s) => io.out(s.trimEnd()),
-      writeErr: (s) => io.err(s.trimEnd()),
-    })
+    .configureOutput(output)
     .exitOverride();
   program.addCommand(vmCommand(registry, io));
+  program.addCommand(inspectCommand(io));
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (s) => io.out(s.trimEnd()),
-      writeErr: (s) => io.err(s.trimEnd()),
-    });
+    command.exitOverride().configureOutput(output);
   }
   return program;
 }

@@ -15,6 +15,7 @@ const packr = new Packr({
   structuredClone: false,
   moreTypes: false,
   bundleStrings: false,
+  variableMapSize: true,
 });
 
 /** Encodes a message as one msgpack map. */

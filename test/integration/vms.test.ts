@@ -1,0 +1,193 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import * as zmq from "zeromq";
+import type { RejectRecord } from "../../src/log/schema.js";
+import { encodeMessage } from "../../src/wire/codec.js";
+import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
+import { checkFolder } from "../helpers/trial-logs.js";
+
+const root = mkdtempSync(join(tmpdir(), "clocklab-it-"));
+after(() => {
+  killAll();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Far enough ahead for every process (started through tsx) to be listening. */
+const START_DELAY_MS = 4000;
+
+function startTrial(ports: number[], dir: string, opts: { durationS: number; seed: number; late?: number }) {
+  const startAt = Date.now() + START_DELAY_MS;
+  return ports.map((port, i) => {
+    const late = i === ports.length - 1 ? (opts.late ?? 0) : 0;
+    return startCli([
+      "vm",
+      "--port",
+      String(port),
+      "--others",
+      ...othersOf(ports, port),
+      "--duration",
+      String(opts.durationS - late / 1000),
+      "--start-at",
+      String(startAt + late),
+      "--seed",
+      String(opts.seed),
+      "--event-range",
+      "5",
+      "--log-dir",
+      dir,
+      "--quiet",
+    ]);
+  });
+}
+
+function assertChecksPass(dir: string) {
+  const { logs, checks } = checkFolder(dir);
+  assert.equal(logs.length, 3);
+  for (const check of checks) {
+    assert.ok(check.ok, `${check.name}: ${JSON.stringify(check.violations)}`);
+    assert.ok(check.checked > 0, `${check.name} looked at nothing`);
+  }
+  return logs;
+}
+
+describe("three VM processes on ZeroMQ", { timeout: 60_000 }, () => {
+  it("keep the clock rules, FIFO per link and sent == received + pending", async () => {
+    const dir = join(root, "clean");
+    const ports = await freePorts(3);
+    const procs = startTrial(ports, dir, { durationS: 3, seed: 11 });
+    const results = await Promise.all(procs.map((p) => p.done));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const logs = assertChecksPass(dir);
+    for (const log of logs) {
+      const start = log.start?.record;
+      assert.ok(start);
+      assert.equal(log.ticks.length, Math.floor(start.rate * 3));
+      assert.equal(log.stop?.record.reason, "duration");
+      assert.equal(log.stop?.record.rejected, 0);
+      for (const l of log.ticks) assert.ok(l.record.t >= l.record.due, `${l.file}:${l.line} early`);
+    }
+    assert.ok(
+      logs.some((log) => log.ticks.some((l) => l.record.event === "receive")),
+      "no message was received",
+    );
+  });
+
+  it("lose nothing when one VM starts a second late", async () => {
+    const dir = join(root, "late");
+    const ports = await freePorts(3);
+    const procs = startTrial(ports, dir, { durationS: 4, seed: 12, late: 1000 });
+    // Start the late one's process a second after the others too.
+    const results = await Promise.all(procs.map((p) => p.done));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    assertChecksPass(dir);
+  });
+
+  it("reject garbage on the port while ticking on", async () => {
+    const dir = join(root, "garbage");
+    const ports = await freePorts(3);
+    const [target, peer] = ports as [number, number, number];
+    const procs = startTrial(ports, dir, { durationS: 4, seed: 13 });
+    await new Promise((resolve) => setTimeout(resolve, START_DELAY_MS + 500));
+    // 1. Raw bytes that are not ZeroMQ at all.
+    await new Promise<void>((resolve) => {
+      // libzmq waits for more after a bad greeting, so close from this side after a moment.
+      const socket = connect(target, "127.0.0.1", () => {
+        socket.write(Buffer.from("GET / HTTP/1.1\r\n\r\n garbage \u0000\u00ff"));
+        setTimeout(() => socket.destroy(), 200);
+      });
+      socket.on("error", () => resolve());
+      socket.on("close", () => resolve());
+    });
+    // 2. A ZeroMQ peer that is not in the run, sending garbage and a message forged as a peer's.
+    const intruder = new zmq.Dealer({ routingId: "intruder", linger: 0 });
+    intruder.connect(`tcp://127.0.0.1:${target}`);
+    await intruder.send(Buffer.from([0xc1, 0x00]));
+    await intruder.send(Buffer.from([0x81, 0xa1, 0x76, 0x01]));
+    await intruder.send(
+      encodeMessage({
+        v: 1,
+        from: String(peer),
+        to: String(target),
+        epoch: 1,
+        seq: 1,
+        clock: 1_000_000,
+        vc: { [String(peer)]: 1 },
+        sentAt: Date.now(),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    intruder.close();
+    const results = await Promise.all(procs.map((p) => p.done));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const { logs, checks } = checkFolder(dir);
+    const victim = logs.find((log) => log.vm === String(target));
+    assert.ok(victim);
+    const rejects = victim.all
+      .filter((l) => l.record.event === "reject")
+      .map((l) => l.record as RejectRecord);
+    const reasons = rejects.map((r) => r.reason);
+    assert.ok(reasons.includes("handshake"), `no handshake reject in ${reasons}`);
+    assert.ok(reasons.includes("decode"), `no decode reject in ${reasons}`);
+    assert.ok(reasons.includes("shape"), `no shape reject in ${reasons}`);
+    assert.ok(reasons.includes("sender-mismatch"), `no sender-mismatch reject in ${reasons}`);
+    // The forged message never reached the clock.
+    assert.ok(victim.ticks.every((l) => l.record.clock < 1_000_000));
+    assert.equal(victim.stop?.record.rejected, rejects.length);
+    // It kept ticking on schedule, and the rules still hold.
+    const start = victim.start?.record;
+    assert.ok(start);
+    assert.equal(victim.ticks.length, start.ticksPlanned);
+    for (const check of checks) assert.ok(check.ok, `${check.name}: ${JSON.stringify(check.violations)}`);
+  });
+});
+
+describe("a VM process", { timeout: 60_000 }, () => {
+  it("writes its stop record and exits on SIGTERM", async () => {
+    const dir = join(root, "signal");
+    const [port] = await freePorts(1);
+    const proc = startCli([
+      "vm",
+      "--port",
+      String(port),
+      "--duration",
+      "60",
+      "--log-dir",
+      dir,
+      "--overridefreq",
+      "5",
+    ]);
+    // Wait for its first line on stderr: it is listening and ticking.
+    await new Promise<void>((resolve) => proc.child.stderr?.once("data", () => resolve()));
+    proc.child.kill("SIGTERM");
+    const result = await proc.done;
+    assert.equal(result.code, 130);
+    const { logs } = checkFolder(dir);
+    assert.equal(logs[0]?.stop?.record.reason, "signal");
+  });
+
+  it("refuses a bad port with one line naming the flag, exit 2", async () => {
+    const result = await startCli(["vm", "--port", "abc"]).done;
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split("\n").length, 1);
+    assert.match(result.stderr, /--port: expected an integer 1-65535, got "abc"/);
+  });
+
+  it("refuses a port in use with one line, exit 2", async () => {
+    const dir = join(root, "inuse");
+    const [port] = await freePorts(1);
+    const holder = new zmq.Router({ linger: 0 });
+    await holder.bind(`tcp://127.0.0.1:${port}`);
+    try {
+      const result = await startCli(["vm", "--port", String(port), "--duration", "1", "--log-dir", dir]).done;
+      assert.equal(result.code, 2);
+      assert.match(result.stderr.trim(), new RegExp(`^clocklab: --port: ${port} is already in use`));
+      assert.equal(result.stderr.trim().split("\n").length, 1);
+    } finally {
+      holder.close();
+    }
+  });
+});
