@@ -6,7 +6,18 @@
 // "not for this platform" instead of failing. Run after any `npm install` that rewrites the lock.
 import { readFileSync, writeFileSync } from "node:fs";
 
-const OS = ["aix", "android", "darwin", "freebsd", "linux", "netbsd", "openbsd", "openharmony", "sunos", "win32"];
+const OS = [
+  "aix",
+  "android",
+  "darwin",
+  "freebsd",
+  "linux",
+  "netbsd",
+  "openbsd",
+  "openharmony",
+  "sunos",
+  "win32",
+];
 const CPU = ["arm64", "arm", "ia32", "loong64", "mips64el", "ppc64", "riscv64", "s390x", "x64"];
 
 const path = new URL("../package-lock.json", import.meta.url);
@@ -15,9 +26,10 @@ let added = 0;
 for (const [key, entry] of Object.entries(lock.packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const where = `node_modules/${name}`;
-    if (lock.packages[where] !== undefined || (key !== "" && lock.packages[`${key}/${where}`] !== undefined)) continue;
+    if (lock.packages[where] !== undefined || (key !== "" && lock.packages[`${key}/${where}`] !== undefined))
+      continue;
     const parts = name.split("/").pop().split("-");
-    const os = OS.find((o) => parts.includes(o === "win32" ? "win32" : o));
+    const os = OS.find((o) => parts.includes(o));
     const cpu = CPU.find((c) => parts.includes(c));
     if (os === undefined || cpu === undefined) continue; // not a platform build: leave it to npm
     lock.packages[where] = {
@@ -31,6 +43,8 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lock: added ${added} platform entr${added === 1 ? "y" : "ies"}`);
