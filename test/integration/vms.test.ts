@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import * as zmq from "zeromq";
 import type { RejectRecord } from "../../src/log/schema.js";
+import { chooseRate, DEFAULT_RATE } from "../../src/vm/rate.js";
+import { createRng, deriveSeed, randomInt } from "../../src/vm/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
 import { checkFolder } from "../helpers/trial-logs.js";
@@ -16,14 +18,31 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The first seed from 1 up whose VM `id` (trial 1) draws one of `draws` on its first tick. */
+function seedWhereFirstDrawSendsTo(id: string, eventRange: number, draws: number[]): number {
+  for (let seed = 1; ; seed++) {
+    const rng = createRng(deriveSeed(seed, id, 1));
+    chooseRate(DEFAULT_RATE, rng);
+    if (draws.includes(randomInt(rng, 1, eventRange))) return seed;
+  }
+}
+
 /** Far enough ahead for every process (started through tsx) to be listening. */
 const START_DELAY_MS = 4000;
 
-function startTrial(ports: number[], dir: string, opts: { durationS: number; seed: number; late?: number }) {
+/**
+ * Starts 3 VMs on one shared start time. With `late`, the last VM's process is spawned only when
+ * the others start ticking, and its first tick is `late` ms after theirs (all end together), so
+ * the others send to it before it is even listening.
+ */
+async function startTrial(
+  ports: number[],
+  dir: string,
+  opts: { durationS: number; seed: number; late?: number; extra?: string[] },
+) {
   const startAt = Date.now() + START_DELAY_MS;
-  return ports.map((port, i) => {
-    const late = i === ports.length - 1 ? (opts.late ?? 0) : 0;
-    return startCli([
+  const spawnVm = (port: number, late: number) =>
+    startCli([
       "vm",
       "--port",
       String(port),
@@ -40,8 +59,13 @@ function startTrial(ports: number[], dir: string, opts: { durationS: number; see
       "--log-dir",
       dir,
       "--quiet",
+      ...(opts.extra ?? []),
     ]);
-  });
+  const late = opts.late ?? 0;
+  const first = ports.slice(0, late > 0 ? -1 : undefined).map((port) => spawnVm(port, 0));
+  if (late === 0) return first;
+  await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
+  return [...first, spawnVm(ports.at(-1) as number, late)];
 }
 
 function assertChecksPass(dir: string) {
@@ -58,7 +82,7 @@ describe("three VM processes on ZeroMQ", { timeout: 60_000 }, () => {
   it("keep the clock rules, FIFO per link and sent == received + pending", async () => {
     const dir = join(root, "clean");
     const ports = await freePorts(3);
-    const procs = startTrial(ports, dir, { durationS: 3, seed: 11 });
+    const procs = await startTrial(ports, dir, { durationS: 3, seed: 11 });
     const results = await Promise.all(procs.map((p) => p.done));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const logs = assertChecksPass(dir);
@@ -79,18 +103,28 @@ describe("three VM processes on ZeroMQ", { timeout: 60_000 }, () => {
   it("lose nothing when one VM starts a second late", async () => {
     const dir = join(root, "late");
     const ports = await freePorts(3);
-    const procs = startTrial(ports, dir, { durationS: 4, seed: 12, late: 1000 });
-    // Start the late one's process a second after the others too.
+    const [early, , late] = ports as [number, number, number];
+    // A seed whose first tick of the first VM sends to the late one, before it can be listening.
+    const seed = seedWhereFirstDrawSendsTo(String(early), 5, [2, 3]);
+    const procs = await startTrial(ports, dir, { durationS: 4, seed, late: 1000 });
     const results = await Promise.all(procs.map((p) => p.done));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    assertChecksPass(dir);
+    const logs = assertChecksPass(dir);
+    const lateLog = logs.find((log) => log.vm === String(late));
+    const listeningAt = lateLog?.start?.record.t ?? 0;
+    const early1 = lateLog?.ticks.find(
+      (l) => l.record.event === "receive" && l.record.from === String(early),
+    );
+    assert.ok(early1 && early1.record.event === "receive");
+    assert.equal(early1.record.seq, 1);
+    assert.ok(early1.record.sentAt < listeningAt, "the first message was not sent before the late VM was up");
   });
 
   it("reject garbage on the port while ticking on", async () => {
     const dir = join(root, "garbage");
     const ports = await freePorts(3);
     const [target, peer] = ports as [number, number, number];
-    const procs = startTrial(ports, dir, { durationS: 4, seed: 13 });
+    const procs = await startTrial(ports, dir, { durationS: 4, seed: 13 });
     await new Promise((resolve) => setTimeout(resolve, START_DELAY_MS + 500));
     // 1. Raw bytes that are not ZeroMQ at all.
     await new Promise<void>((resolve) => {

@@ -54,12 +54,18 @@ export function transportConformance(name: string, setup: Setup): void {
       };
     }
 
-    it("delivers frames byte for byte, naming the sender where it knows it", async () => {
+    /** Two transports on fresh addresses, both started. */
+    async function startedPair() {
       const { addresses, factory } = await setup(2);
       const a = await node(factory, addresses, 0);
       const b = await node(factory, addresses, 1);
       await a.start();
       await b.start();
+      return { addresses, a, b };
+    }
+
+    it("delivers frames byte for byte, naming the sender where it knows it", async () => {
+      const { addresses, a, b } = await startedPair();
       a.transport.send(addresses[1]?.id as string, frameOf(1));
       await until(() => b.received.length === 1, "one frame");
       assert.deepEqual(Buffer.from(b.received[0]?.frame ?? []), Buffer.from(frameOf(1)));
@@ -70,11 +76,7 @@ export function transportConformance(name: string, setup: Setup): void {
     });
 
     it("keeps a burst of 10,000 frames per link complete and in order", async () => {
-      const { addresses, factory } = await setup(2);
-      const a = await node(factory, addresses, 0);
-      const b = await node(factory, addresses, 1);
-      await a.start();
-      await b.start();
+      const { addresses, a, b } = await startedPair();
       for (let n = 0; n < 10_000; n++) a.transport.send(addresses[1]?.id as string, frameOf(n));
       await until(() => b.received.length >= 10_000, "10,000 frames", 30_000);
       assert.equal(b.received.length, 10_000);
