@@ -1,62 +1,37 @@
-import { readLog, TornLineError } from "../log/reader.js";
-import { type CheckResult, checkTrial, toVmLog, type VmLog } from "./checks.js";
-import { discoverTrials, type TrialFiles } from "./discover.js";
-import { firstTickSpreadMs, type TickFidelity, tickFidelity } from "./fidelity.js";
+import { discoverTrials } from "./discover.js";
+import { type ExperimentSummary, summarizeExperiments } from "./experiment.js";
+import { type AnalyzeOptions, analyzeTrial, fileSource, type TrialAnalysis } from "./trial.js";
 
-/** Everything `inspect` found about one trial. */
-export interface TrialReport {
-  experiment: string;
-  trial: number;
-  checks: CheckResult[];
-  fidelity: TickFidelity[];
-  firstTickSpreadMs: number;
-  vms: {
-    vm: string;
-    finalClock: number;
-    sent: number;
-    received: number;
-    pending: number;
-    rejected: number;
-  }[];
+/** What `inspect` reports: every trial, and every experiment summarised over its trials. */
+export interface InspectReport {
+  paths: string[];
+  ok: boolean;
+  trials: TrialAnalysis[];
+  experiments: ExperimentSummary[];
 }
 
-function readTrial(files: TrialFiles): { logs: VmLog[]; torn: CheckResult | undefined } {
-  const logs: VmLog[] = [];
-  const violations: CheckResult["violations"] = [];
-  for (const file of files.files) {
-    try {
-      logs.push(toVmLog(readLog(file)));
-    } catch (err) {
-      if (!(err instanceof TornLineError)) throw err;
-      violations.push({ where: `${err.file}:${err.line}`, message: "not a complete JSON record" });
-    }
+/** Checks and statistics for every trial under `paths`, streaming each log. */
+export async function inspectPaths(
+  paths: readonly string[],
+  options: Omit<AnalyzeOptions, "experiment" | "trial"> = {},
+  onTrial?: (done: number, total: number) => void,
+): Promise<InspectReport> {
+  const groups = discoverTrials(paths);
+  const trials: TrialAnalysis[] = [];
+  for (const group of groups) {
+    trials.push(
+      await analyzeTrial(group.files.map(fileSource), {
+        ...options,
+        experiment: group.experiment,
+        trial: group.trial,
+      }),
+    );
+    onTrial?.(trials.length, groups.length);
   }
-  const torn =
-    violations.length === 0
-      ? undefined
-      : { name: "readable", ok: false, checked: files.files.length, failures: violations.length, violations };
-  return { logs, torn };
-}
-
-/** Checks and tick statistics for every trial under `paths`. */
-export function inspectPaths(paths: readonly string[]): TrialReport[] {
-  return discoverTrials(paths).map((files) => {
-    const { logs, torn } = readTrial(files);
-    const fidelity = logs.map(tickFidelity);
-    return {
-      experiment: files.experiment,
-      trial: files.trial,
-      checks: [...(torn === undefined ? [] : [torn]), ...checkTrial(logs)],
-      fidelity,
-      firstTickSpreadMs: firstTickSpreadMs(fidelity),
-      vms: logs.map((log) => ({
-        vm: log.vm,
-        finalClock: log.ticks.at(-1)?.record.clock ?? 0,
-        sent: log.stop?.record.sent ?? Number.NaN,
-        received: log.stop?.record.received ?? Number.NaN,
-        pending: log.stop?.record.pending ?? Number.NaN,
-        rejected: log.stop?.record.rejected ?? Number.NaN,
-      })),
-    };
-  });
+  return {
+    paths: [...paths],
+    ok: trials.every((t) => t.checks.every((c) => c.ok)),
+    trials,
+    experiments: summarizeExperiments(trials),
+  };
 }

@@ -1,76 +1,46 @@
 import { Command } from "commander";
-import { inspectPaths, type TrialReport } from "../analysis/inspect.js";
-import { formatNumber, formatTable } from "../analysis/table.js";
+import { inspectPaths } from "../analysis/inspect.js";
+import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "./io.js";
 
-function render(report: TrialReport): string {
-  const rows = report.fidelity.map((f, i) => {
-    const vm = report.vms[i];
-    return [
-      f.vm,
-      f.rate,
-      `${f.ticks}/${f.planned}`,
-      f.meanLateMs,
-      f.p99LateMs,
-      f.maxLateMs,
-      f.early,
-      vm?.finalClock ?? Number.NaN,
-      vm?.sent ?? Number.NaN,
-      vm?.received ?? Number.NaN,
-      vm?.pending ?? Number.NaN,
-      vm?.rejected ?? Number.NaN,
-    ];
-  });
-  const table = formatTable(
-    [
-      "vm",
-      "rate",
-      "ticks",
-      "late ms",
-      "p99 ms",
-      "max ms",
-      "early",
-      "clock",
-      "sent",
-      "recv",
-      "pending",
-      "rejected",
-    ],
-    rows,
-  );
-  const checks = report.checks
-    .map((c) => {
-      const head = `  ${c.ok ? "pass" : "FAIL"}  ${c.name} (${c.checked} checked${c.ok ? "" : `, ${c.failures} failed`})`;
-      return [head, ...c.violations.slice(0, 3).map((v) => `        ${v.where}: ${v.message}`)].join("\n");
-    })
-    .join("\n");
-  return [
-    `${report.experiment} trial ${report.trial}: first ticks within ${formatNumber(report.firstTickSpreadMs)} ms`,
-    table.replace(/^/gm, "  "),
-    checks,
-  ].join("\n");
+interface InspectOptions {
+  json: boolean;
+  color: boolean;
 }
 
-/** `clocklab inspect`: check a run's logs against the clock rules and report tick fidelity. */
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function wantColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && (env.NO_COLOR ?? "") === "";
+}
+
+/** `clocklab inspect`: checks and statistics of a run's logs. */
 export function inspectCommand(io: CliIo): Command {
   return new Command("inspect")
-    .description("check a run's logs (clock rules, FIFO, nothing lost) and report tick fidelity")
+    .description("check a run's logs against the clock rules and report jumps, drift, queues, latency")
     .argument("[paths...]", "run folder, experiment folder or log files", ["logs/latest"])
-    .option("--json", "print the report as JSON", false)
+    .option("--json", "print the report as JSON (same content as the tables)", false)
+    .option("--no-color", "no colour, even on a terminal")
     .addHelpText(
       "after",
       `
-Examples:
-  clocklab inspect                       # the newest run (logs/latest)
-  clocklab inspect logs/<run>/standard   # one experiment
-  clocklab inspect logs/trial-1_vm-5001_rate-3.jsonl logs/trial-1_vm-5002_rate-5.jsonl
+Checks (any failure: exit 1): readable (no torn lines), structure (start first, stop last, ticks
+numbered), lamport (local +1, receive max+1), vector, messages (each receive matches one send with
+the same stamp and a larger clock), fifo per link, conservation (sent = received + pending + gap,
+per link), tick-fidelity (ticks = floor(rate x duration), none early), wall-time (never goes back).
 
-Exit status: 0 when every check passes, 1 when any fails, 2 for a bad path.`,
+Examples:
+  clocklab inspect                        # the newest run (logs/latest)
+  clocklab inspect logs/<run>/standard    # one experiment
+  clocklab inspect --json logs/<run> > report.json`,
     )
-    .action((paths: string[], opts: { json: boolean }) => {
-      const reports = inspectPaths(paths);
-      if (opts.json) io.out(JSON.stringify(reports, null, 2));
-      else io.out(reports.map(render).join("\n\n"));
-      io.setExitCode(reports.every((r) => r.checks.every((c) => c.ok)) ? 0 : 1);
+    .action(async (paths: string[], opts: InspectOptions) => {
+      const progress = (done: number, total: number) => {
+        if (total > 3 && process.stderr.isTTY) process.stderr.write(`\rinspect: trial ${done}/${total}`);
+      };
+      const report = await inspectPaths(paths, {}, progress);
+      if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
+      if (opts.json) io.out(JSON.stringify(report, null, 2));
+      else io.out(renderText(report, makeStyle(opts.color && wantColour(process.stdout, process.env))));
+      io.setExitCode(report.ok ? 0 : 1);
     });
 }

@@ -37,16 +37,22 @@ export function readLog(file: string): Located[] {
   return lines.map((text, i) => ({ record: parseLine(text, file, i + 1), file, line: i + 1 }));
 }
 
-/** Streams a log record by record, for logs too large to hold as objects. */
-export async function* streamLog(file: string): AsyncGenerator<Located> {
-  const lines = createInterface({
-    input: createReadStream(file, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+/**
+ * Streams a log record by record, for logs too large to hold as objects. With `want`, only
+ * lines it accepts are parsed (line numbers still count every line).
+ */
+export async function* streamLog(file: string, want?: (line: string) => boolean): AsyncGenerator<Located> {
+  const input = createReadStream(file, "utf8");
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    if (text === "") continue;
-    yield { record: parseLine(text, file, line), file, line };
+  try {
+    for await (const text of lines) {
+      line += 1;
+      if (text === "" || (want !== undefined && !want(text))) continue;
+      yield { record: parseLine(text, file, line), file, line };
+    }
+  } finally {
+    lines.close();
+    input.destroy();
   }
 }

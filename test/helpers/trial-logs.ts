@@ -1,13 +1,25 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type CheckResult, checkTrial, toVmLog, type VmLog } from "../../src/analysis/checks.js";
-import { readLog } from "../../src/log/reader.js";
+import { analyzeTrial, fileSource, memorySource, type TrialAnalysis } from "../../src/analysis/trial.js";
+import type { Located } from "../../src/log/reader.js";
+import type { LogRecord } from "../../src/log/schema.js";
 
-/** Reads every VM log in a folder and runs the clock-rule and conservation checks. */
-export function checkFolder(dir: string): { logs: VmLog[]; checks: CheckResult[] } {
-  const logs = readdirSync(dir)
+/** Reads every VM log in a folder and runs every check. */
+export function analyzeFolder(dir: string): Promise<TrialAnalysis> {
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith(".jsonl"))
     .sort()
-    .map((f) => toVmLog(readLog(join(dir, f))));
-  return { logs, checks: checkTrial(logs) };
+    .map((f) => fileSource(join(dir, f)));
+  return analyzeTrial(files);
+}
+
+/** Wraps in-memory records as if read from files named `<prefix><vm>`, and runs every check. */
+export function analyzeRecords(vms: { id: string; records: LogRecord[] }[]): Promise<TrialAnalysis> {
+  return analyzeTrial(
+    vms.map((vm) => {
+      const file = `sim-${vm.id}`;
+      const located: Located[] = vm.records.map((record, i) => ({ record, file, line: i + 1 }));
+      return memorySource(file, located);
+    }),
+  );
 }

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkTrial, toVmLog } from "../../src/analysis/checks.js";
 import type { ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine } from "../../src/vm/machine.js";
 import type { Rng } from "../../src/vm/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
-import { locate } from "../helpers/located.js";
+import { analyzeRecords } from "../helpers/trial-logs.js";
 
 /** An RNG that replays fixed draws: value v in 1..range comes from (v - 0.5) / range. */
 function scripted(draws: number[], range: number): Rng {
@@ -100,11 +99,10 @@ describe("machines in virtual time", () => {
       ...(offsets === undefined ? {} : { startOffsetsMs: offsets }),
     });
 
-  it("keep every clock rule, FIFO per link and conservation over a 60 s trial", () => {
+  it("keep every clock rule, FIFO per link and conservation over a 60 s trial", async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const vms = trial(seed);
-      const logs = vms.map((vm) => toVmLog(locate(vm.records, `sim-${vm.id}`)));
-      for (const check of checkTrial(logs)) {
+      for (const check of (await analyzeRecords(vms)).checks) {
         assert.ok(check.ok, `seed ${seed} ${check.name}: ${JSON.stringify(check.violations)}`);
         assert.ok(check.checked > 0, `${check.name} looked at nothing`);
       }
@@ -118,10 +116,9 @@ describe("machines in virtual time", () => {
     assert.notDeepEqual(trial(9), trial(10));
   });
 
-  it("lose nothing when one VM starts a second late", () => {
+  it("lose nothing when one VM starts a second late", async () => {
     const vms = trial(3, [0, 0, 1000]);
-    const logs = vms.map((vm) => toVmLog(locate(vm.records, `sim-${vm.id}`)));
-    for (const check of checkTrial(logs))
+    for (const check of (await analyzeRecords(vms)).checks)
       assert.ok(check.ok, `${check.name}: ${JSON.stringify(check.violations)}`);
   });
 });

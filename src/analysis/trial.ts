@@ -1,0 +1,317 @@
+import { type Located, streamLog, TornLineError } from "../log/reader.js";
+import type { SendRecord, StartRecord } from "../log/schema.js";
+import { type CheckResult, Collector } from "./collector.js";
+import { SendIndex } from "./send-index.js";
+import { type Summary, summarize } from "./series.js";
+import { type Grid, type TrialCollectors, VmPass, type WindowEvent } from "./vm-pass.js";
+
+/** Where one VM's records come from: a file (streamed) or records already in memory. */
+export interface VmSource {
+  file: string;
+  /** Every record, in order. */
+  records(): AsyncIterable<Located> | Iterable<Located>;
+  /** Only the send records, in order (files skip parsing the rest). */
+  sends(): AsyncIterable<Located<SendRecord>> | Iterable<Located<SendRecord>>;
+  /** The start record, or undefined when the first line is not one. */
+  start(): Promise<StartRecord | undefined> | StartRecord | undefined;
+}
+
+/** Statistics of one VM in one trial. */
+export interface VmStats {
+  vm: string;
+  rate: number;
+  ticks: number;
+  planned: number;
+  events: { internal: number; send: number; receive: number; reject: number; gap: number };
+  finalClock: number;
+  clockPerSecond: number;
+  clockPerRate: number;
+  jumps: Pick<Summary, "count" | "mean" | "p95" | "max">;
+  meanStep: number;
+  queue: { mean: number; p95: number; max: number; final: number };
+  latencyMs: Pick<Summary, "count" | "p50" | "p99" | "max">;
+  waitMs: Pick<Summary, "mean" | "p99" | "max">;
+  latenessMs: Pick<Summary, "mean" | "p99" | "max">;
+  early: number;
+  sent: number;
+  received: number;
+  pending: number;
+  rejected: number;
+  rejectReasons: Record<string, number>;
+  gapped: number;
+  /**
+   * God's-eye drift on the wall-time grid, as lag = (largest clock at that instant) - this
+   * VM's clock, so >= 0; the drift of the specification (clock minus the largest) is -lag.
+   */
+  lag: { mean: number; max: number; final: number };
+}
+
+/** Everything found about one trial. */
+export interface TrialAnalysis {
+  experiment: string;
+  trial: number;
+  files: string[];
+  checks: CheckResult[];
+  vms: VmStats[];
+  firstTickSpreadMs: number;
+  /** Spread between the fastest and slowest logical clock on the grid. */
+  spread: { mean: number; max: number; final: number };
+  /** Samples for charts: per VM clock and queue on a fixed wall-time grid. */
+  grid: Grid & { clocks: Record<string, number[]>; queues: Record<string, number[]> };
+  /** Jump sizes per VM as [size, count] pairs; latency samples' histogram (ms). */
+  jumpHistogram: Record<string, [number, number][]>;
+  latencyHistogram: { fromMs: number; toMs: number; count: number }[];
+  /** Tick events in the space-time window, every VM. */
+  window: { from: number; to: number; events: WindowEvent[] };
+}
+
+export interface AnalyzeOptions {
+  experiment?: string;
+  trial?: number;
+  /** Grid points at most. @default 2000 */
+  gridPoints?: number;
+  /** Space-time window: start offset from the first tick and length, in ms. @default 0 and 5000 */
+  windowOffsetMs?: number;
+  windowMs?: number;
+}
+
+const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
+
+/**
+ * Checks and statistics of one trial, streaming each log twice: once for the sends (only those
+ * lines are parsed), once for everything else. Memory grows with messages, not with records.
+ */
+export async function analyzeTrial(
+  sources: VmSource[],
+  options: AnalyzeOptions = {},
+): Promise<TrialAnalysis> {
+  const starts = await Promise.all(sources.map((s) => s.start()));
+  const ids = [...new Set(starts.flatMap((s) => (s === undefined ? [] : [s.vm, ...s.peers])))].sort();
+  const index = new SendIndex(ids);
+  const readable = new Collector("readable");
+  const torn = new Set<string>();
+  for (const [i, source] of sources.entries()) {
+    const vm = starts[i]?.vm ?? source.file;
+    try {
+      for await (const l of source.sends()) index.add(vm, l.record, `${l.file}:${l.line}`);
+    } catch (err) {
+      if (!(err instanceof TornLineError)) throw err;
+      // Reported once, in the full pass below.
+    }
+  }
+
+  const known = starts.filter((s): s is StartRecord => s !== undefined);
+  const t0 = known.length === 0 ? 0 : Math.min(...known.map((s) => s.startAt));
+  const t1 = known.length === 0 ? 0 : Math.max(...known.map((s) => s.startAt + s.duration * 1000));
+  const points = Math.max(2, options.gridPoints ?? 2000);
+  const stepMs = Math.max(50, Math.ceil((t1 - t0) / (points - 1)));
+  const grid: Grid = { start: t0, stepMs, points: Math.floor((t1 - t0) / stepMs) + 1 };
+  const windowFrom = t0 + (options.windowOffsetMs ?? 0);
+  const window = { from: windowFrom, to: windowFrom + (options.windowMs ?? 5000), events: [], max: 5000 };
+  const c: TrialCollectors = {
+    structure: new Collector("structure"),
+    lamport: new Collector("lamport"),
+    vector: new Collector("vector"),
+    messages: new Collector("messages"),
+    fifo: new Collector("fifo"),
+    wallTime: new Collector("wall-time"),
+    ticks: new Collector("tick-fidelity"),
+  };
+  const passes: VmPass[] = [];
+  for (const [i, source] of sources.entries()) {
+    const pass = new VmPass(source.file, starts[i]?.vm ?? source.file, c, index, grid, window);
+    readable.checked += 1;
+    try {
+      for await (const l of source.records()) pass.visit(l);
+    } catch (err) {
+      if (!(err instanceof TornLineError)) throw err;
+      readable.fail(`${err.file}:${err.line}`, "not a complete JSON record (torn line)");
+      torn.add(source.file);
+    }
+    pass.finish();
+    passes.push(pass);
+  }
+
+  const conservation = checkConservation(passes, index);
+  for (const r of index.repeats())
+    c.messages.fail(r.where, `link ${r.link} seq ${r.seq} sent more than once`);
+
+  const clocks = Object.fromEntries(passes.map((p) => [p.vm, Array.from(p.gridClock)]));
+  const drift = driftStats(passes);
+  const firsts = passes.map((p) => p.firstTickAt).filter((t): t is number => t !== undefined);
+  return {
+    experiment: options.experiment ?? ".",
+    trial: options.trial ?? known[0]?.trial ?? 0,
+    files: sources.map((s) => s.file),
+    checks: [
+      readable,
+      c.structure,
+      c.lamport,
+      c.vector,
+      c.messages,
+      c.fifo,
+      conservation,
+      c.ticks,
+      c.wallTime,
+    ].map((x) => x.result()),
+    vms: passes.map((p) => vmStats(p, drift.perVm.get(p.vm))),
+    firstTickSpreadMs: firsts.length === 0 ? Number.NaN : r3(Math.max(...firsts) - Math.min(...firsts)),
+    spread: drift.spread,
+    grid: { ...grid, clocks, queues: Object.fromEntries(passes.map((p) => [p.vm, Array.from(p.gridQueue)])) },
+    jumpHistogram: Object.fromEntries(passes.map((p) => [p.vm, histogramOfIntegers(p.jumps.values())])),
+    latencyHistogram: logHistogram(passes.flatMap((p) => Array.from(p.latency.values()))),
+    window: { from: window.from, to: window.to, events: window.events },
+  };
+}
+
+/**
+ * Nothing lost: per link, what the sender logged as sent equals what the receiver took off its
+ * queue, plus what was pending at its stop, plus what it gave up on in `gap` records.
+ */
+function checkConservation(passes: VmPass[], index: SendIndex): Collector {
+  const c = new Collector("conservation");
+  const byVm = new Map(passes.map((p) => [p.vm, p]));
+  for (const [from, to] of index.links()) {
+    c.checked += 1;
+    const sent = index.sent(from, to);
+    const sender = byVm.get(from);
+    const receiver = byVm.get(to);
+    const where = sender?.stop ?? `${sender?.file ?? from}:0`;
+    if (receiver === undefined) {
+      c.fail(where, `${sent} sent ${from}->${to}, and ${to} has no log in this trial`);
+      continue;
+    }
+    const claimed = sender?.stop?.record.links[to]?.sent;
+    if (claimed !== undefined && claimed !== sent)
+      c.fail(where, `stop says ${claimed} sent to ${to}, the log has ${sent}`);
+    const link = receiver.inbound.get(from);
+    const received = link?.received ?? 0;
+    const gapped = link?.gapped ?? 0;
+    const stop = receiver.stop;
+    if (stop === undefined) {
+      c.fail(
+        `${receiver.file}:end`,
+        `link ${from}->${to}: ${to} has no stop record, ${sent - received} unaccounted`,
+      );
+      continue;
+    }
+    const pending = stop.record.links[from]?.pending ?? 0;
+    if (sent !== received + pending + gapped) {
+      c.fail(
+        stop,
+        `link ${from}->${to}: sent ${sent} != received ${received} + pending ${pending} + gap ${gapped}`,
+      );
+    }
+  }
+  return c;
+}
+
+function driftStats(passes: VmPass[]) {
+  const points = passes[0]?.gridClock.length ?? 0;
+  const lag = new Map(passes.map((p) => [p.vm, new Float64Array(points)]));
+  const spread = new Float64Array(points);
+  for (let g = 0; g < points; g++) {
+    let hi = Number.NEGATIVE_INFINITY;
+    let lo = Number.POSITIVE_INFINITY;
+    for (const p of passes) {
+      hi = Math.max(hi, p.gridClock[g] ?? 0);
+      lo = Math.min(lo, p.gridClock[g] ?? 0);
+    }
+    spread[g] = hi - lo;
+    for (const p of passes) (lag.get(p.vm) as Float64Array)[g] = hi - (p.gridClock[g] ?? 0);
+  }
+  const stats = (xs: Float64Array) => {
+    const s = summarize(xs);
+    return { mean: r3(s.mean), max: r3(s.max), final: r3(xs[xs.length - 1] ?? Number.NaN) };
+  };
+  return {
+    perVm: new Map([...lag].map(([vm, xs]) => [vm, stats(xs)])),
+    spread: stats(spread),
+  };
+}
+
+function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
+  const rate = p.start?.rate ?? Number.NaN;
+  const duration = p.start?.duration ?? Number.NaN;
+  const jumps = p.jumps.summary();
+  const queue = p.queue.summary();
+  const latency = p.latency.summary();
+  const wait = p.wait.summary();
+  const late = p.lateness.summary();
+  const stop = p.stop?.record;
+  const ticks = p.ticks;
+  return {
+    vm: p.vm,
+    rate,
+    ticks,
+    planned: p.start?.ticksPlanned ?? Number.NaN,
+    events: { ...p.events },
+    finalClock: p.clock,
+    clockPerSecond: r3(p.clock / duration),
+    clockPerRate: r3(p.clock / duration / rate),
+    jumps: { count: jumps.count, mean: r3(jumps.mean), p95: jumps.p95, max: jumps.max },
+    meanStep: r3(ticks === 0 ? Number.NaN : p.stepSum / ticks),
+    queue: {
+      mean: r3(queue.mean),
+      p95: queue.p95,
+      max: queue.max,
+      final: p.queue.values().at(-1) ?? Number.NaN,
+    },
+    latencyMs: { count: latency.count, p50: r3(latency.p50), p99: r3(latency.p99), max: r3(latency.max) },
+    waitMs: { mean: r3(wait.mean), p99: r3(wait.p99), max: r3(wait.max) },
+    latenessMs: { mean: r3(late.mean), p99: r3(late.p99), max: r3(late.max) },
+    early: p.early,
+    sent: stop?.sent ?? Number.NaN,
+    received: stop?.received ?? Number.NaN,
+    pending: stop?.pending ?? Number.NaN,
+    rejected: stop?.rejected ?? p.events.reject,
+    rejectReasons: Object.fromEntries(p.rejectReasons),
+    gapped: [...p.inbound.values()].reduce((s, l) => s + l.gapped, 0),
+    lag: lag ?? { mean: Number.NaN, max: Number.NaN, final: Number.NaN },
+  };
+}
+
+function histogramOfIntegers(values: Float64Array): [number, number][] {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]);
+}
+
+/** Latencies in bins that double in width from 1 us, so microseconds and seconds both show. */
+function logHistogram(values: number[]): { fromMs: number; toMs: number; count: number }[] {
+  const bins = new Map<number, number>();
+  for (const v of values) {
+    const k = v <= 0.001 ? 0 : Math.ceil(Math.log2(v / 0.001));
+    bins.set(k, (bins.get(k) ?? 0) + 1);
+  }
+  return [...bins]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, count]) => ({ fromMs: k === 0 ? 0 : 0.001 * 2 ** (k - 1), toMs: 0.001 * 2 ** k, count }));
+}
+
+/** A source over a log file, streamed. */
+export function fileSource(file: string): VmSource {
+  return {
+    file,
+    records: () => streamLog(file),
+    async *sends() {
+      for await (const l of streamLog(file, (line) => line.includes('"event":"send"'))) {
+        if (l.record.event === "send") yield l as Located<SendRecord>;
+      }
+    },
+    async start() {
+      for await (const l of streamLog(file)) return l.record.event === "start" ? l.record : undefined;
+      return undefined;
+    },
+  };
+}
+
+/** A source over records already in memory (tests, the simulator). */
+export function memorySource(file: string, records: Located[]): VmSource {
+  return {
+    file,
+    records: () => records,
+    sends: () => records.filter((l): l is Located<SendRecord> => l.record.event === "send"),
+    start: () => (records[0]?.record.event === "start" ? records[0].record : undefined),
+  };
+}

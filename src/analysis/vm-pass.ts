@@ -1,0 +1,269 @@
+import type { Located } from "../log/reader.js";
+import type { StartRecord, StopRecord, TickRecord } from "../log/schema.js";
+import { lamportLocal, lamportReceive, type VectorClock, vectorLocal, vectorReceive } from "../vm/clocks.js";
+import type { Collector } from "./collector.js";
+import type { SendIndex } from "./send-index.js";
+import { Series } from "./series.js";
+
+/** Seqs above this are not tracked for duplicates (a corrupt log must not allocate gigabytes). */
+const MAX_TRACKED_SEQ = 100_000_000;
+
+/** The checks a trial runs, by name; one collector each, shared by the trial's VMs. */
+export interface TrialCollectors {
+  structure: Collector;
+  lamport: Collector;
+  vector: Collector;
+  messages: Collector;
+  fifo: Collector;
+  wallTime: Collector;
+  ticks: Collector;
+}
+
+/** A fixed wall-time grid on which clocks and queues are sampled for drift and charts. */
+export interface Grid {
+  start: number;
+  stepMs: number;
+  points: number;
+}
+
+/** Per sender, what this VM took in. */
+export interface InboundLink {
+  received: number;
+  gapped: number;
+  lastSeq: number;
+  /** Which seqs were received, as a bitset (duplicates show up here). */
+  seen: Uint8Array;
+}
+
+/** One tick, kept for the space-time window. */
+export interface WindowEvent {
+  vm: string;
+  event: TickRecord["event"];
+  t: number;
+  clock: number;
+  tick: number;
+  to?: string[];
+  seq?: number[] | number;
+  from?: string;
+  msgClock?: number;
+  sentAt?: number;
+}
+
+/**
+ * Walks one VM's records in order, checking the rules that can be checked from one log plus
+ * the send index, and accumulating statistics in flat series. Holds no record after visiting it.
+ */
+export class VmPass {
+  start: StartRecord | undefined;
+  stop: Located<StopRecord> | undefined;
+  readonly inbound = new Map<string, InboundLink>();
+  readonly events = { internal: 0, send: 0, receive: 0, reject: 0, gap: 0 };
+  readonly rejectReasons = new Map<string, number>();
+  readonly jumps = new Series();
+  readonly queue = new Series();
+  readonly latency = new Series();
+  readonly wait = new Series();
+  readonly lateness = new Series();
+  readonly gridClock: Float64Array;
+  readonly gridQueue: Float64Array;
+  firstTickAt: number | undefined;
+  lastTickAt: number | undefined;
+  clock = 0;
+  stepSum = 0;
+  early = 0;
+  records = 0;
+  #vc: VectorClock = {};
+  #ticks = 0;
+  #lastT = Number.NEGATIVE_INFINITY;
+  #queueNow = 0;
+  #gridNext = 0;
+  #lastLine = 0;
+
+  constructor(
+    readonly file: string,
+    readonly vm: string,
+    private readonly c: TrialCollectors,
+    private readonly sends: SendIndex,
+    private readonly grid: Grid,
+    private readonly window: { from: number; to: number; events: WindowEvent[]; max: number },
+  ) {
+    this.gridClock = new Float64Array(grid.points);
+    this.gridQueue = new Float64Array(grid.points);
+  }
+
+  get ticks(): number {
+    return this.#ticks;
+  }
+
+  visit(l: Located): void {
+    const r = l.record;
+    this.records += 1;
+    this.#lastLine = l.line;
+    if (this.records === 1 && r.event !== "start")
+      this.c.structure.fail(l, `first record is ${r.event}, not start`);
+    if (this.stop !== undefined) this.c.structure.fail(l, `${r.event} after stop`);
+    this.c.wallTime.checked += 1;
+    if (!(r.t >= this.#lastT))
+      this.c.wallTime.fail(l, `t ${r.t} is before the previous record's ${this.#lastT}`);
+    this.#lastT = r.t;
+    switch (r.event) {
+      case "start":
+        if (this.records !== 1) this.c.structure.fail(l, "start record not on the first line");
+        this.start = r;
+        return;
+      case "stop":
+        this.stop = l as Located<StopRecord>;
+        return;
+      case "reject":
+        this.events.reject += 1;
+        this.rejectReasons.set(r.reason, (this.rejectReasons.get(r.reason) ?? 0) + 1);
+        return;
+      case "gap":
+        this.events.gap += 1;
+        this.#inbound(r.from).gapped += r.missing.length;
+        return;
+      default:
+        this.#tick(l as Located<TickRecord>);
+    }
+  }
+
+  /** Closes the pass: structure checks that need the whole log, grid points after the last tick. */
+  finish(): void {
+    this.c.structure.checked += 1;
+    const where = `${this.file}:${this.#lastLine}`;
+    if (this.start === undefined) this.c.structure.fail(`${this.file}:1`, "no start record");
+    if (this.stop === undefined)
+      this.c.structure.fail(where, "last record is not stop (killed VM or torn log)");
+    else if (this.stop.record.ticks !== this.#ticks) {
+      this.c.structure.fail(
+        this.stop,
+        `stop says ${this.stop.record.ticks} ticks, the log has ${this.#ticks}`,
+      );
+    }
+    this.#fillGrid(Number.POSITIVE_INFINITY);
+    const start = this.start;
+    if (start !== undefined && this.stop?.record.reason === "duration") {
+      this.c.ticks.checked += 1;
+      if (this.#ticks !== start.ticksPlanned) {
+        this.c.ticks.fail(
+          where,
+          `${this.#ticks} ticks, planned floor(${start.rate} x ${start.duration}) = ${start.ticksPlanned}`,
+        );
+      }
+    }
+  }
+
+  #tick(l: Located<TickRecord>): void {
+    const r = l.record;
+    this.#ticks += 1;
+    this.events[r.event] += 1;
+    if (r.tick !== this.#ticks) this.c.structure.fail(l, `tick ${r.tick}, expected ${this.#ticks}`);
+    this.#fillGrid(r.t);
+    this.firstTickAt ??= r.t;
+    this.lastTickAt = r.t;
+    const late = r.t - r.due;
+    this.lateness.push(late);
+    this.c.ticks.checked += 1;
+    if (late < 0) {
+      this.early += 1;
+      this.c.ticks.fail(l, `tick ${r.tick} ran ${(-late).toFixed(3)} ms before its deadline`);
+    }
+    const prev = this.clock;
+    this.c.lamport.checked += 1;
+    this.c.vector.checked += 1;
+    let expectedVc: VectorClock;
+    if (r.event === "receive") {
+      const expected = lamportReceive(prev, r.msgClock);
+      if (r.clock !== expected)
+        this.c.lamport.fail(
+          l,
+          `receive clock ${r.clock}, expected max(${prev}, ${r.msgClock}) + 1 = ${expected}`,
+        );
+      if (r.clock - prev - 1 > 0) this.jumps.push(r.clock - prev - 1);
+      this.#receive(l as Located<TickRecord & { event: "receive" }>);
+      const sentVc = this.sends.vc(r.from, this.vm, r.seq);
+      expectedVc = sentVc === undefined ? r.vc : vectorReceive(this.#vc, sentVc, this.vm);
+    } else {
+      const expected = lamportLocal(prev);
+      if (r.clock !== expected)
+        this.c.lamport.fail(l, `${r.event} clock ${r.clock}, expected ${prev} + 1 = ${expected}`);
+      expectedVc = vectorLocal(this.#vc, this.vm);
+    }
+    if (!sameVc(r.vc, expectedVc))
+      this.c.vector.fail(l, `vc ${JSON.stringify(r.vc)}, expected ${JSON.stringify(expectedVc)}`);
+    this.#vc = r.vc;
+    this.stepSum += r.clock - prev;
+    this.clock = r.clock;
+    this.queue.push(r.queue);
+    this.#queueNow = r.queue;
+    if (r.t >= this.window.from && r.t < this.window.to && this.window.events.length < this.window.max) {
+      this.window.events.push(windowEvent(this.vm, r));
+    }
+  }
+
+  #receive(l: Located<TickRecord & { event: "receive" }>): void {
+    const r = l.record;
+    const link = this.#inbound(r.from);
+    link.received += 1;
+    this.c.messages.checked += 1;
+    this.c.fifo.checked += 1;
+    if (r.seq <= MAX_TRACKED_SEQ) {
+      if (r.seq < link.seen.length * 8 && (link.seen[r.seq >> 3] ?? 0) & (1 << (r.seq & 7))) {
+        this.c.messages.fail(l, `message ${r.from}->${this.vm} seq ${r.seq} received twice`);
+      }
+      markSeen(link, r.seq);
+    }
+    if (r.seq <= link.lastSeq) this.c.fifo.fail(l, `seq ${r.seq} from ${r.from} after seq ${link.lastSeq}`);
+    link.lastSeq = Math.max(link.lastSeq, r.seq);
+    const stamp = this.sends.clock(r.from, this.vm, r.seq);
+    if (stamp === undefined)
+      this.c.messages.fail(l, `no send of ${r.from}->${this.vm} seq ${r.seq} in the logs`);
+    else if (stamp !== r.msgClock)
+      this.c.messages.fail(l, `msgClock ${r.msgClock}, but the send has clock ${stamp}`);
+    if (r.clock <= r.msgClock)
+      this.c.messages.fail(l, `receive clock ${r.clock} is not larger than msgClock ${r.msgClock}`);
+    this.latency.push(r.arrivedAt - r.sentAt);
+    this.wait.push(r.t - r.arrivedAt);
+  }
+
+  #inbound(from: string): InboundLink {
+    let link = this.inbound.get(from);
+    if (link === undefined) {
+      link = { received: 0, gapped: 0, lastSeq: 0, seen: new Uint8Array(64) };
+      this.inbound.set(from, link);
+    }
+    return link;
+  }
+
+  /** Fills every grid point before wall time `t`: a sample at T holds the state after all ticks at or before T. */
+  #fillGrid(t: number): void {
+    const { start, stepMs, points } = this.grid;
+    while (this.#gridNext < points && start + this.#gridNext * stepMs < t) {
+      this.gridClock[this.#gridNext] = this.clock;
+      this.gridQueue[this.#gridNext] = this.#queueNow;
+      this.#gridNext += 1;
+    }
+  }
+}
+
+function markSeen(link: InboundLink, seq: number): void {
+  if (seq >> 3 >= link.seen.length) {
+    const grown = new Uint8Array(Math.max(link.seen.length * 2, (seq >> 3) + 1));
+    grown.set(link.seen);
+    link.seen = grown;
+  }
+  link.seen[seq >> 3] = (link.seen[seq >> 3] ?? 0) | (1 << (seq & 7));
+}
+
+function sameVc(a: VectorClock, b: VectorClock): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+function windowEvent(vm: string, r: TickRecord): WindowEvent {
+  const base = { vm, event: r.event, t: r.t, clock: r.clock, tick: r.tick };
+  if (r.event === "send") return { ...base, to: r.to, seq: r.seq };
+  if (r.event === "receive")
+    return { ...base, from: r.from, seq: r.seq, msgClock: r.msgClock, sentAt: r.sentAt };
+  return base;
+}
