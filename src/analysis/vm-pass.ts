@@ -47,6 +47,7 @@ export interface WindowEvent {
   from?: string;
   msgClock?: number;
   sentAt?: number;
+  arrivedAt?: number;
 }
 
 /**
@@ -263,7 +264,15 @@ function sameVc(a: VectorClock, b: VectorClock): boolean {
 function windowEvent(vm: string, r: TickRecord): WindowEvent {
   const base = { vm, event: r.event, t: r.t, clock: r.clock, tick: r.tick };
   if (r.event === "send") return { ...base, to: r.to, seq: r.seq };
-  if (r.event === "receive")
-    return { ...base, from: r.from, seq: r.seq, msgClock: r.msgClock, sentAt: r.sentAt };
+  if (r.event === "receive") {
+    return {
+      ...base,
+      from: r.from,
+      seq: r.seq,
+      msgClock: r.msgClock,
+      sentAt: r.sentAt,
+      arrivedAt: r.arrivedAt,
+    };
+  }
   return base;
 }

@@ -1,11 +1,42 @@
-import { Command } from "commander";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { writeEventsCsv, writeSummaryCsv } from "../analysis/export-csv.js";
+import { writeShiviz } from "../analysis/export-shiviz.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
+import { renderCharts, writeHtml, writeImages } from "../report/index.js";
 import type { CliIo } from "./io.js";
 
 interface InspectOptions {
   json: boolean;
   color: boolean;
+  html?: string | true;
+  png?: string;
+  csv?: string;
+  shiviz?: string;
+  window: { offsetMs: number; lengthMs: number };
+}
+
+/** Parses `--window START:LENGTH` in seconds, e.g. `10:5`. */
+function parseWindow(value: string): { offsetMs: number; lengthMs: number } {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const offset = Number(m?.[1]);
+  const length = Number(m?.[2]);
+  if (m === null || !(length > 0)) {
+    throw new InvalidArgumentError(
+      `expected START:LENGTH in seconds with LENGTH > 0 (e.g. 10:5), got "${value}"`,
+    );
+  }
+  return { offsetMs: offset * 1000, lengthMs: length * 1000 };
+}
+
+/** Where `--html` without a file name writes: report.html in the one folder inspected, else here. */
+function defaultHtmlPath(paths: string[]): string {
+  const [only] = paths;
+  return paths.length === 1 && only !== undefined && existsSync(only) && statSync(only).isDirectory()
+    ? join(only, "report.html")
+    : "report.html";
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
@@ -19,6 +50,19 @@ export function inspectCommand(io: CliIo): Command {
     .description("check a run's logs against the clock rules and report jumps, drift, queues, latency")
     .argument("[paths...]", "run folder, experiment folder or log files", ["logs/latest"])
     .option("--json", "print the report as JSON (same content as the tables)", false)
+    .option("--html [file]", "write a self-contained HTML report with charts (default: <run>/report.html)")
+    .option("--png <dir>", "write every chart as SVG and PNG into <dir>")
+    .option("--csv <dir>", "write events.csv (every record) and summary.csv (statistics) into <dir>")
+    .option("--shiviz <file>", "write a log for the ShiViz visualiser (regex and delimiter in its header)")
+    .option(
+      "--window <start:length>",
+      "space-time diagram window, seconds from the first tick",
+      parseWindow,
+      {
+        offsetMs: 0,
+        lengthMs: 5000,
+      },
+    )
     .option("--no-color", "no colour, even on a terminal")
     .addHelpText(
       "after",
@@ -31,16 +75,33 @@ per link), tick-fidelity (ticks = floor(rate x duration), none early), wall-time
 Examples:
   clocklab inspect                        # the newest run (logs/latest)
   clocklab inspect logs/<run>/standard    # one experiment
-  clocklab inspect --json logs/<run> > report.json`,
+  clocklab inspect --json logs/<run> > report.json
+  clocklab inspect --html --png charts/ --csv data/ --shiviz run.shiviz`,
     )
     .action(async (paths: string[], opts: InspectOptions) => {
       const progress = (done: number, total: number) => {
         if (total > 3 && process.stderr.isTTY) process.stderr.write(`\rinspect: trial ${done}/${total}`);
       };
-      const report = await inspectPaths(paths, {}, progress);
+      const window = { windowOffsetMs: opts.window.offsetMs, windowMs: opts.window.lengthMs };
+      const report = await inspectPaths(paths, window, progress);
       if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
       if (opts.json) io.out(JSON.stringify(report, null, 2));
       else io.out(renderText(report, makeStyle(opts.color && wantColour(process.stdout, process.env))));
+      const groups = report.trials.map((t) => ({ experiment: t.experiment, trial: t.trial, files: t.files }));
+      const written: string[] = [];
+      if (opts.csv !== undefined) {
+        written.push(await writeEventsCsv(opts.csv, groups), writeSummaryCsv(opts.csv, report.trials));
+      }
+      if (opts.shiviz !== undefined) written.push(await writeShiviz(opts.shiviz, groups));
+      if (opts.html !== undefined || opts.png !== undefined) {
+        const charts = await renderCharts(report);
+        if (opts.html !== undefined) {
+          written.push(writeHtml(opts.html === true ? defaultHtmlPath(paths) : opts.html, report, charts));
+        }
+        if (opts.png !== undefined) written.push(...writeImages(opts.png, charts));
+      }
+      const say = opts.json ? io.err : io.out;
+      for (const path of written) say(`wrote ${path}`);
       io.setExitCode(report.ok ? 0 : 1);
     });
 }

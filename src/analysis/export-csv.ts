@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import { streamLog } from "../log/reader.js";
+import type { LogRecord } from "../log/schema.js";
+import { BufferedFile } from "./buffered-file.js";
+import type { TrialFiles } from "./discover.js";
+import type { TrialAnalysis } from "./trial.js";
+
+/** RFC 4180 quoting: only where needed, doubling quotes inside. */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const EVENT_COLUMNS = [
+  "experiment",
+  "trial",
+  "vm",
+  "line",
+  "event",
+  "t",
+  "tick",
+  "due",
+  "clock",
+  "queue",
+  "vc",
+  "to",
+  "seq",
+  "from",
+  "msgClock",
+  "sentAt",
+  "arrivedAt",
+  "reason",
+  "detail",
+  "missing",
+  "rate",
+  "peers",
+  "startAt",
+  "duration",
+  "epoch",
+  "ticks",
+  "sent",
+  "received",
+  "pending",
+  "rejected",
+] as const;
+
+/**
+ * `events.csv`: every record of every log, one row each, fields flattened into fixed columns
+ * (objects and arrays such as `vc`, `to`, `seq` as JSON strings). Streamed, not held in memory.
+ */
+export async function writeEventsCsv(dir: string, groups: TrialFiles[]): Promise<string> {
+  const out = new BufferedFile(join(dir, "events.csv"), "--csv");
+  out.line(EVENT_COLUMNS.join(","));
+  for (const group of groups) {
+    for (const file of group.files) {
+      let vm = "";
+      for await (const { record, line } of streamLog(file)) {
+        if (record.event === "start") vm = record.vm;
+        const row: Record<string, unknown> = {
+          ...(record as LogRecord),
+          experiment: group.experiment,
+          trial: group.trial,
+          vm,
+          line,
+        };
+        if (record.event === "stop") row.reason = record.reason;
+        out.line(EVENT_COLUMNS.map((c) => csvCell(row[c])).join(","));
+      }
+    }
+  }
+  out.close();
+  return out.path;
+}
+
+/** `summary.csv`: one row per VM per trial with every statistic `inspect` reports. */
+export function writeSummaryCsv(dir: string, trials: TrialAnalysis[]): string {
+  const out = new BufferedFile(join(dir, "summary.csv"), "--csv");
+  const rows = trials.flatMap((t) =>
+    t.vms.map((v) => ({
+      experiment: t.experiment,
+      trial: t.trial,
+      vm: v.vm,
+      rate: v.rate,
+      ticks: v.ticks,
+      planned: v.planned,
+      internal: v.events.internal,
+      send: v.events.send,
+      receive: v.events.receive,
+      reject: v.events.reject,
+      gap: v.events.gap,
+      finalClock: v.finalClock,
+      clockPerSecond: v.clockPerSecond,
+      clockPerRate: v.clockPerRate,
+      jumpCount: v.jumps.count,
+      jumpMean: v.jumps.mean,
+      jumpP95: v.jumps.p95,
+      jumpMax: v.jumps.max,
+      meanStep: v.meanStep,
+      queueMean: v.queue.mean,
+      queueP95: v.queue.p95,
+      queueMax: v.queue.max,
+      queueFinal: v.queue.final,
+      latencyP50Ms: v.latencyMs.p50,
+      latencyP99Ms: v.latencyMs.p99,
+      latencyMaxMs: v.latencyMs.max,
+      waitMeanMs: v.waitMs.mean,
+      waitP99Ms: v.waitMs.p99,
+      waitMaxMs: v.waitMs.max,
+      latenessMeanMs: v.latenessMs.mean,
+      latenessP99Ms: v.latenessMs.p99,
+      latenessMaxMs: v.latenessMs.max,
+      early: v.early,
+      sent: v.sent,
+      received: v.received,
+      pending: v.pending,
+      rejected: v.rejected,
+      gapped: v.gapped,
+      lagMean: v.lag.mean,
+      lagMax: v.lag.max,
+      lagFinal: v.lag.final,
+      firstTickSpreadMs: t.firstTickSpreadMs,
+      checksOk: t.checks.every((c) => c.ok),
+    })),
+  );
+  const columns = Object.keys(rows[0] ?? { experiment: "" });
+  out.line(columns.join(","));
+  for (const row of rows) {
+    out.line(
+      columns
+        .map((c) => csvCell(Number.isNaN(row[c as keyof typeof row]) ? "" : row[c as keyof typeof row]))
+        .join(","),
+    );
+  }
+  out.close();
+  return out.path;
+}

@@ -1,0 +1,146 @@
+import type { InspectReport } from "../analysis/inspect.js";
+import { formatNumber } from "../analysis/table.js";
+import type { TrialAnalysis } from "../analysis/trial.js";
+import { VERSION } from "../version.js";
+
+/** A chart ready for the page. */
+export interface RenderedChart {
+  experiment: string;
+  name: string;
+  title: string;
+  svg: string;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+const num = (x: number) => esc(formatNumber(x));
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const head = headers.map((h) => `<th>${esc(h)}</th>`).join("");
+  const body = rows
+    .map(
+      (r) =>
+        `<tr>${r.map((c) => (typeof c === "number" ? `<td class="n">${num(c)}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
+    )
+    .join("\n");
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function checks(t: TrialAnalysis): string {
+  const rows = t.checks.map((c) => {
+    const where = c.violations
+      .slice(0, 3)
+      .map((v) => `<div class="v">${esc(v.where)}: ${esc(v.message)}</div>`)
+      .join("");
+    return `<tr class="${c.ok ? "ok" : "bad"}"><td>${c.ok ? "pass" : "FAIL"}</td><td>${esc(c.name)}</td><td class="n">${c.checked}</td><td class="n">${c.failures}</td><td>${where}</td></tr>`;
+  });
+  return `<table class="checks"><thead><tr><th></th><th>check</th><th>checked</th><th>failed</th><th>first violations</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function trialSection(t: TrialAnalysis): string {
+  const stats = table(
+    [
+      "VM",
+      "rate",
+      "ticks",
+      "receive/send/internal",
+      "final clock",
+      "jumps",
+      "mean jump",
+      "max jump",
+      "max queue",
+      "latency p50 ms",
+      "p99 ms",
+      "max lag",
+      "tick lateness p99 ms",
+      "max ms",
+      "pending",
+      "rejected",
+    ],
+    t.vms.map((v) => [
+      v.vm,
+      v.rate,
+      `${v.ticks}/${v.planned}`,
+      `${v.events.receive}/${v.events.send}/${v.events.internal}`,
+      v.finalClock,
+      v.jumps.count,
+      v.jumps.mean,
+      v.jumps.max,
+      v.queue.max,
+      v.latencyMs.p50,
+      v.latencyMs.p99,
+      v.lag.max,
+      v.latenessMs.p99,
+      v.latenessMs.max,
+      v.pending,
+      v.rejected,
+    ]),
+  );
+  const ok = t.checks.every((c) => c.ok);
+  return `<details${ok ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}, first ticks within ${num(t.firstTickSpreadMs)} ms</summary>${stats}${checks(t)}</details>`;
+}
+
+/** One self-contained page: summary, checks and charts (SVG inline), nothing loaded from outside. */
+export function renderHtml(report: InspectReport, charts: RenderedChart[], generatedAt: Date): string {
+  const sections = report.experiments.map((e) => {
+    const summary = table(
+      [
+        "VM",
+        "trials",
+        "rate",
+        "final clock",
+        "clock/rate/s",
+        "mean jump",
+        "max jump",
+        "max queue",
+        "latency p50 ms",
+        "max lag",
+        "tick p99 ms",
+      ],
+      e.vms.map((v) => [
+        v.vm,
+        v.trials,
+        ...[
+          v.rate,
+          v.finalClock,
+          v.clockPerRate,
+          v.jumpMean,
+          v.jumpMax,
+          v.queueMax,
+          v.latencyP50Ms,
+          v.lagMax,
+          v.latenessP99Ms,
+        ].map((s) => (s.sd === 0 ? formatNumber(s.mean) : `${formatNumber(s.mean)} ± ${formatNumber(s.sd)}`)),
+      ]),
+    );
+    const trials = report.trials
+      .filter((t) => t.experiment === e.experiment)
+      .map(trialSection)
+      .join("\n");
+    const figs = charts
+      .filter((c) => c.experiment === e.experiment)
+      .map((c) => `<figure id="${esc(c.name)}"><figcaption>${esc(c.title)}</figcaption>${c.svg}</figure>`)
+      .join("\n");
+    return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}</small></h2>
+<h3>Summary (mean ± sd over trials)</h3>${summary}
+<h3>Trials</h3>${trials}
+<h3>Charts</h3>${figs}</section>`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>clocklab report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem;color:#222;max-width:1400px}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+small{font-weight:normal;color:#666}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+thead{background:#f4f4f4}tr.bad td{background:#fde8e8}.okt{color:#17803d}.badt{color:#c0262d;font-weight:bold}
+.v{font-family:monospace;font-size:.8rem}details{margin:.4rem 0}summary{cursor:pointer}
+figure{margin:1.5rem 0}figcaption{font-weight:bold;margin-bottom:.3rem}svg{max-width:100%;height:auto}
+</style></head><body>
+<h1>clocklab report</h1>
+<p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${report.ok ? '<span class="okt">every check passed</span>' : '<span class="badt">some checks FAILED</span>'}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
+${sections.join("\n")}
+</body></html>
+`;
+}

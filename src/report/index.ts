@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { InspectReport } from "../analysis/inspect.js";
+import { SetupError } from "../errors.js";
+import { experimentCharts } from "./charts.js";
+import { type RenderedChart, renderHtml } from "./html.js";
+import { renderSvg, svgToPng } from "./render.js";
+
+/** Renders every chart of every experiment to SVG. */
+export async function renderCharts(report: InspectReport): Promise<RenderedChart[]> {
+  const out: RenderedChart[] = [];
+  for (const e of report.experiments) {
+    const trials = report.trials.filter((t) => t.experiment === e.experiment);
+    for (const chart of experimentCharts(e.experiment, trials)) {
+      out.push({
+        experiment: e.experiment,
+        name: chart.name,
+        title: chart.title,
+        svg: await renderSvg(chart.spec),
+      });
+    }
+  }
+  return out;
+}
+
+function write(path: string, data: string | Buffer, flag: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (err) {
+    throw new SetupError(
+      `${flag}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** Writes the HTML report; returns its path. */
+export function writeHtml(path: string, report: InspectReport, charts: RenderedChart[]): string {
+  write(path, renderHtml(report, charts, new Date()), "--html");
+  return path;
+}
+
+/** Writes each chart as SVG and PNG into `dir`; returns the files written. */
+export function writeImages(dir: string, charts: RenderedChart[]): string[] {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new SetupError(`--png: cannot create ${dir}`, { cause: err });
+  }
+  return charts.flatMap((c) => {
+    const svgPath = join(dir, `${c.name}.svg`);
+    const pngPath = join(dir, `${c.name}.png`);
+    write(svgPath, c.svg, "--png");
+    write(pngPath, svgToPng(c.svg), "--png");
+    return [svgPath, pngPath];
+  });
+}

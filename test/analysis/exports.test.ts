@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { SHIVIZ_DELIMITER, SHIVIZ_REGEX } from "../../src/analysis/export-shiviz.js";
+import type { CliIo } from "../../src/cli/io.js";
+import { main } from "../../src/cli/program.js";
+import type { LogRecord } from "../../src/log/schema.js";
+import { simulateTrial } from "../../src/sim/trial.js";
+
+const root = mkdtempSync(join(tmpdir(), "clocklab-export-"));
+const run = join(root, "run");
+const records = new Map<string, LogRecord[]>();
+let code = -1;
+const io: CliIo & { outs: string[]; errs: string[] } = {
+  outs: [],
+  errs: [],
+  out: (l) => io.outs.push(l),
+  err: (l) => io.errs.push(l),
+  setExitCode: () => {},
+};
+
+before(async () => {
+  for (const trial of [1, 2]) {
+    const dir = join(run, "standard");
+    mkdirSync(dir, { recursive: true });
+    const vms = simulateTrial({
+      ids: ["5001", "5002", "5003"],
+      rates: [1, 2, 3].map(() => ({ min: 1, max: 6, multiplier: 1 })),
+      durationS: 10,
+      seed: trial,
+      trial,
+      eventRange: 10,
+    });
+    for (const vm of vms) {
+      const file = join(dir, `trial-${trial}_vm-${vm.id}_rate-${vm.rate}.jsonl`);
+      records.set(file, vm.records);
+      writeFileSync(file, `${vm.records.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    }
+  }
+  code = await main(
+    [
+      "inspect",
+      run,
+      "--html",
+      "--png",
+      join(root, "png"),
+      "--csv",
+      join(root, "csv"),
+      "--shiviz",
+      join(root, "run.shiviz"),
+    ],
+    io,
+  );
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A small RFC 4180 reader, enough to prove the file reads back as written. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  return rows;
+}
+
+describe("inspect exports", () => {
+  it("passes the checks of a good run and says what it wrote", () => {
+    assert.equal(code, 0, io.errs.join("\n"));
+    for (const f of ["report.html", "events.csv", "summary.csv", "run.shiviz"]) {
+      assert.ok(
+        io.outs.some((l) => l.startsWith("wrote ") && l.endsWith(f)),
+        `no "wrote ...${f}"`,
+      );
+    }
+  });
+
+  it("writes events.csv with one row per record, vc as JSON", () => {
+    const rows = parseCsv(readFileSync(join(root, "csv", "events.csv"), "utf8"));
+    const [header, ...body] = rows;
+    assert.ok(header);
+    const total = [...records.values()].reduce((s, r) => s + r.length, 0);
+    assert.equal(body.length, total);
+    const at = (name: string) => header.indexOf(name);
+    for (const row of body) assert.equal(row.length, header.length);
+    const first = body.find((r) => r[at("event")] === "receive");
+    assert.ok(first);
+    const vc = JSON.parse(first[at("vc")] as string) as Record<string, number>;
+    assert.ok(Object.values(vc).every((n) => Number.isInteger(n)));
+  });
+
+  it("writes summary.csv with one row per VM per trial", () => {
+    const rows = parseCsv(readFileSync(join(root, "csv", "summary.csv"), "utf8"));
+    assert.equal(rows.length, 1 + 6);
+    const header = rows[0] ?? [];
+    for (const row of rows.slice(1)) assert.equal(row[header.indexOf("checksOk")], "true");
+  });
+
+  it("writes a ShiViz log: regex and delimiter header, every tick a parsable line", () => {
+    const lines = readFileSync(join(root, "run.shiviz"), "utf8").split("\n");
+    assert.equal(lines[0], SHIVIZ_REGEX);
+    assert.equal(lines[1], SHIVIZ_DELIMITER);
+    assert.equal(lines[2], "");
+    const event = new RegExp(`^${SHIVIZ_REGEX}$`);
+    const delimiter = new RegExp(SHIVIZ_DELIMITER);
+    const body = lines.slice(3).filter((l) => l !== "");
+    const executions = body.filter((l) => delimiter.test(l));
+    assert.deepEqual(executions, ["=== standard trial 1 ===", "=== standard trial 2 ==="]);
+    const events = body.filter((l) => !delimiter.test(l));
+    const ticks = [...records.values()].flat().filter((r) => "tick" in r).length;
+    assert.equal(events.length, ticks);
+    for (const line of events) {
+      const m = event.exec(line);
+      assert.ok(m?.groups, `no match: ${line}`);
+      const clock = JSON.parse(m.groups.clock as string) as Record<string, number>;
+      assert.ok((clock[m.groups.host as string] ?? 0) >= 1, "own entry missing from the vector clock");
+    }
+  });
+
+  it("writes one self-contained HTML page with charts that explain themselves on hover", () => {
+    const html = readFileSync(join(run, "report.html"), "utf8");
+    assert.match(html, /^<!doctype html>/);
+    assert.ok((html.match(/<svg/g) ?? []).length >= 6, "fewer than 6 charts");
+    assert.match(html, /<title>5\d{3} -&gt; 5\d{3} seq \d+: sent at clock \d+/);
+    assert.match(html, /all checks pass/);
+    assert.doesNotMatch(html, /(src|href)="https?:/, "the page loads something from outside");
+  });
+
+  it("writes every chart as SVG and PNG", () => {
+    const files = readdirSync(join(root, "png")).sort();
+    assert.ok(files.length >= 12);
+    for (const f of files) {
+      const data = readFileSync(join(root, "png", f));
+      if (f.endsWith(".png")) assert.deepEqual([...data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+      else assert.match(data.toString("utf8", 0, 200), /<svg/);
+    }
+  });
+});
