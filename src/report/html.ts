@@ -119,7 +119,7 @@ export function renderHtml(report: InspectReport, charts: RenderedChart[], gener
       .join("\n");
     const figs = charts
       .filter((c) => c.experiment === e.experiment)
-      .map((c) => `<figure id="${esc(c.name)}"><figcaption>${esc(c.title)}</figcaption>${c.svg}</figure>`)
+      .map((c) => `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}</figure>`)
       .join("\n");
     return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}</small></h2>
 <h3>Summary (mean ± sd over trials)</h3>${summary}
@@ -136,7 +136,7 @@ small{font-weight:normal;color:#666}table{border-collapse:collapse;margin:.5rem 
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 thead{background:#f4f4f4}tr.bad td{background:#fde8e8}.okt{color:#17803d}.badt{color:#c0262d;font-weight:bold}
 .v{font-family:monospace;font-size:.8rem}details{margin:.4rem 0}summary{cursor:pointer}
-figure{margin:1.5rem 0}figcaption{font-weight:bold;margin-bottom:.3rem}svg{max-width:100%;height:auto}
+figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>clocklab report</h1>
 <p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${report.ok ? '<span class="okt">every check passed</span>' : '<span class="badt">some checks FAILED</span>'}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
