@@ -8,6 +8,7 @@ import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/program.js";
 import type { LogRecord } from "../../src/log/schema.js";
 import { simulateTrial } from "../../src/sim/trial.js";
+import { browserMissing, launchChromium } from "../helpers/browser.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-export-"));
 const run = join(root, "run");
@@ -137,6 +138,38 @@ describe("inspect exports", () => {
     }
   });
 
+  it("writes a ShiViz log that obeys ShiViz's rules: own entries count 1, 2, 3, ..., others refer to real events", () => {
+    const lines = readFileSync(join(root, "run.shiviz"), "utf8").split("\n").slice(3);
+    const event = new RegExp(`^${SHIVIZ_REGEX}$`);
+    const delimiter = new RegExp(SHIVIZ_DELIMITER);
+    const executions: { host: string; clock: Record<string, number> }[][] = [];
+    for (const line of lines) {
+      if (line === "") continue;
+      if (delimiter.test(line)) executions.push([]);
+      else {
+        const g = event.exec(line)?.groups ?? {};
+        executions.at(-1)?.push({ host: g.host as string, clock: JSON.parse(g.clock as string) });
+      }
+    }
+    assert.equal(executions.length, 2, "one execution per trial");
+    for (const events of executions) {
+      const count = new Map<string, number>();
+      for (const e of events) count.set(e.host, (count.get(e.host) ?? 0) + 1);
+      const seen = new Map<string, number>();
+      for (const e of events) {
+        const n = (seen.get(e.host) ?? 0) + 1;
+        seen.set(e.host, n);
+        assert.equal(e.clock[e.host], n, `${e.host}'s own component is not ${n}`);
+        for (const [other, k] of Object.entries(e.clock)) {
+          assert.ok(
+            k >= 1 && k <= (count.get(other) ?? 0),
+            `${e.host} refers to event ${k} of ${other}, which does not exist`,
+          );
+        }
+      }
+    }
+  });
+
   it("writes one self-contained HTML page with charts that explain themselves on hover", () => {
     const html = readFileSync(join(run, "report.html"), "utf8");
     assert.match(html, /^<!doctype html>/);
@@ -144,6 +177,42 @@ describe("inspect exports", () => {
     assert.match(html, /<title>5\d{3} -&gt; 5\d{3} seq \d+: sent at clock \d+/);
     assert.match(html, /all checks pass/);
     assert.doesNotMatch(html, /(src|href)="https?:/, "the page loads something from outside");
+  });
+
+  it("opens in headless Chromium: every chart renders, no console errors", {
+    skip: browserMissing(),
+  }, async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("request", (r) => {
+        if (!r.url().startsWith("file:")) problems.push(`request to ${r.url()}`);
+      });
+      await page.goto(`file://${join(run, "report.html")}`);
+      const charts = await page.$$eval("figure svg", (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          return {
+            width: box.width,
+            height: box.height,
+            marks: svg.querySelectorAll("path, rect, line").length,
+          };
+        }),
+      );
+      assert.equal(charts.length, 6);
+      for (const c of charts) {
+        assert.ok(c.width > 100 && c.height > 50, `a chart has no size: ${JSON.stringify(c)}`);
+        assert.ok(c.marks > 10, `a chart has no marks: ${JSON.stringify(c)}`);
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("writes every chart as SVG and PNG", () => {
