@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import { parseLogFileName } from "../log/paths.js";
@@ -44,5 +44,26 @@ export function discoverTrials(paths: readonly string[]): TrialFiles[] {
   if (groups.size === 0) {
     throw new UsageError(`inspect: no log files (trial-<n>_vm-<port>_rate-<r>.jsonl) in ${paths.join(", ")}`);
   }
-  return [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment) || a.trial - b.trial);
+  const order = runOrder(paths);
+  const rank = (e: string) => (order.includes(e) ? order.indexOf(e) : order.length);
+  return [...groups.values()].sort(
+    (a, b) =>
+      rank(a.experiment) - rank(b.experiment) ||
+      a.experiment.localeCompare(b.experiment) ||
+      a.trial - b.trial,
+  );
+}
+
+/** The experiments in the order a run folder's run.json lists them (the order they ran in). */
+function runOrder(paths: readonly string[]): string[] {
+  const [only] = paths;
+  if (paths.length !== 1 || only === undefined) return [];
+  try {
+    const manifest = JSON.parse(readFileSync(join(only, "run.json"), "utf8")) as {
+      config?: { experiments?: { name?: unknown }[] };
+    };
+    return (manifest.config?.experiments ?? []).map((e) => String(e.name));
+  } catch {
+    return [];
+  }
 }

@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
+import { runCommand } from "./run.js";
 import { vmCommand } from "./vm.js";
 
 /** Builds the `clocklab` program with its commands. */
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
     .configureOutput(output)
     .exitOverride();
   program.addCommand(vmCommand(registry, io));
+  program.addCommand(runCommand(registry, io));
   program.addCommand(inspectCommand(io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);

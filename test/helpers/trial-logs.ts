@@ -4,10 +4,10 @@ import { analyzeTrial, fileSource, memorySource, type TrialAnalysis } from "../.
 import type { Located } from "../../src/log/reader.js";
 import type { LogRecord } from "../../src/log/schema.js";
 
-/** Reads every VM log in a folder and runs every check. */
-export function analyzeFolder(dir: string): Promise<TrialAnalysis> {
+/** Reads every VM log in a folder (of one trial, when given) and runs every check. */
+export function analyzeFolder(dir: string, trial?: number): Promise<TrialAnalysis> {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
+    .filter((f) => f.endsWith(".jsonl") && (trial === undefined || f.startsWith(`trial-${trial}_`)))
     .sort()
     .map((f) => fileSource(join(dir, f)));
   return analyzeTrial(files);

@@ -1,0 +1,173 @@
+import { randomInt } from "node:crypto";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { UsageError } from "../errors.js";
+import { RUN_DEFAULTS, type RunConfig, resolveExperiments } from "../run/config.js";
+import { runExperiments } from "../run/orchestrator.js";
+import { selfEntry } from "../run/trial.js";
+import type { TransportRegistry } from "../transport/registry.js";
+import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
+import { wantColour } from "./inspect.js";
+import type { CliIo } from "./io.js";
+import { integer, nonNegative, positive } from "./parse.js";
+
+interface RunOptions {
+  experiment: string;
+  vms?: number;
+  trials?: number;
+  duration?: number;
+  rateMin?: number;
+  rateMax?: number;
+  rates?: number[];
+  eventRange?: number;
+  multiplier?: number;
+  seed?: number;
+  transport: string;
+  logDir: string;
+  basePort: number;
+  host: string;
+  onFailure: "continue" | "stop";
+  startDelay: number;
+  drain: number;
+  gapTimeout: number;
+  html: boolean;
+  color: boolean;
+}
+
+function rateList(value: string): number[] {
+  const rates = value.split(",").map((s) => Number(s.trim()));
+  if (rates.length < 2 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
+    throw new InvalidArgumentError(
+      `expected two or more rates > 0 separated by commas (e.g. 1,3,6), got "${value}"`,
+    );
+  }
+  return rates;
+}
+
+/** Turns flags into a run configuration; throws UsageError naming the flag. */
+export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): RunConfig {
+  const experiments = resolveExperiments(opts.experiment, {
+    vms: opts.vms,
+    trials: opts.trials,
+    durationS: opts.duration,
+    rateMin: opts.rateMin,
+    rateMax: opts.rateMax,
+    rates: opts.rates,
+    eventRange: opts.eventRange,
+    multiplier: opts.multiplier,
+  });
+  if (opts.basePort + Math.max(...experiments.map((e) => e.vms)) - 1 > 65535) {
+    throw new UsageError(`--base-port: ${opts.basePort} leaves too few ports below 65536 for the VMs`);
+  }
+  return {
+    experiments,
+    label: opts.experiment,
+    seed: opts.seed ?? drawSeed(),
+    basePort: opts.basePort,
+    host: opts.host,
+    transport: opts.transport,
+    logDir: opts.logDir,
+    startDelayMs: opts.startDelay,
+    drainMs: opts.drain,
+    gapTimeoutMs: opts.gapTimeout,
+    onFailure: opts.onFailure,
+    html: opts.html,
+  };
+}
+
+/** `clocklab run`: whole experiments, one OS process per VM, a live view, a run folder. */
+export function runCommand(registry: TransportRegistry, io: CliIo): Command {
+  const names = [...registry.keys()];
+  return new Command("run")
+    .description("run whole experiments: every trial's VMs as processes, live view, run folder, summary")
+    .addOption(
+      new Option("--experiment <name>", "preset to run")
+        .choices(["standard", "smaller-variation", "all"])
+        .default("standard"),
+    )
+    .option("--vms <n>", "VMs per trial (ports --base-port, +1, ...)", integer(2, 1000))
+    .option("--trials <n>", "trials per experiment", integer(1))
+    .option("--duration <s>", "seconds per trial", positive(0))
+    .option("--rate-min <n>", "lowest random rate (ticks/s)", integer(1))
+    .option("--rate-max <n>", "highest random rate (ticks/s)", integer(1))
+    .option("--rates <list>", "fixed rate per VM instead, e.g. 1,3,6 (sets --vms)", rateList)
+    .option(
+      "--event-range <r>",
+      "draws 1..r: 1..P send to one peer, P+1 to all, the rest internal",
+      integer(1),
+    )
+    .option("--multiplier <m>", "multiply every rate", positive(0))
+    .option("--seed <n>", "seed of every rate and event draw (default: random, in run.json)", integer(0))
+    .addOption(new Option("--transport <name>", "message bus").choices(names).default(names[0]))
+    .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
+    .option("--base-port <port>", "port of the first VM", integer(1, 65535), RUN_DEFAULTS.basePort)
+    .option("--host <host>", "interface the VMs listen on", RUN_DEFAULTS.host)
+    .addOption(
+      new Option("--on-failure <what>", "when a VM dies mid-trial")
+        .choices(["continue", "stop"])
+        .default("continue"),
+    )
+    .option(
+      "--start-delay <ms>",
+      "time from spawning a trial's VMs to their shared first tick",
+      nonNegative,
+      RUN_DEFAULTS.startDelayMs,
+    )
+    .option(
+      "--drain <ms>",
+      "how long VMs keep receiving after their last tick",
+      nonNegative,
+      DEFAULT_DRAIN_MS,
+    )
+    .option(
+      "--gap-timeout <ms>",
+      "wait for a missing seq before logging a gap",
+      nonNegative,
+      RUN_DEFAULTS.gapTimeoutMs,
+    )
+    .option("--no-html", "do not write report.html at the end")
+    .option("--no-color", "no colour, even on a terminal")
+    .addHelpText(
+      "after",
+      `
+Presets (flags override them):
+  standard           3 VMs, rates 1-6, event range 10 (7/10 internal), 5 trials x 60 s
+  smaller-variation  3 VMs, rates 4-6, event range 5 (2/5 internal), 5 trials x 60 s
+  all                both, into one run folder
+
+Examples:
+  clocklab run                                     # the standard experiment
+  clocklab run --experiment all --trials 1 --duration 5
+  clocklab run --vms 5 --rates 1,2,3,5,8 --duration 30 --seed 7
+
+Writes logs/<timestamp>-<experiment>/ with one folder per experiment, run.json (configuration,
+seeds, host, rates, timings, exit status of every VM) and report.html; logs/latest points at it.
+Ctrl-C stops every VM cleanly (each writes its stop record) and marks the run interrupted.
+Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 interrupted.`,
+    )
+    .action(async (opts: RunOptions) => {
+      const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const tty = process.stdout.isTTY
+          ? {
+              write: (s: string) => process.stdout.write(s),
+              colour: opts.color && wantColour(process.stdout, process.env),
+            }
+          : undefined;
+        const result = await runExperiments(config, {
+          io,
+          signal: controller.signal,
+          entry: selfEntry(),
+          tty,
+          command: process.argv.slice(2),
+        });
+        io.setExitCode(result.code);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}

@@ -1,0 +1,174 @@
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from "node:fs";
+import { arch, cpus, hostname, platform } from "node:os";
+import { basename, dirname, join } from "node:path";
+import * as zmq from "zeromq";
+import { inspectPaths } from "../analysis/inspect.js";
+import { makeStyle, renderText } from "../analysis/render-text.js";
+import type { CliIo } from "../cli/io.js";
+import { SetupError } from "../errors.js";
+import { renderCharts, writeHtml } from "../report/index.js";
+import { VERSION } from "../version.js";
+import type { RunConfig } from "./config.js";
+import { InPlace, renderLive, renderPlain } from "./live.js";
+import { type Manifest, writeManifest } from "./manifest.js";
+import { checkPortsFree } from "./ports.js";
+import { LogTail } from "./tail.js";
+import { type CliEntry, experimentDir, type RunningVm, spawnTrial, stopAll } from "./trial.js";
+
+/** What the orchestrator needs from its surroundings. */
+export interface RunEnvironment {
+  io: CliIo;
+  /** Aborting (SIGINT/SIGTERM) stops every VM cleanly and ends the run as interrupted. */
+  signal: AbortSignal;
+  entry: CliEntry;
+  /** A terminal to draw the live view on, or undefined for plain progress lines. */
+  tty: { write(s: string): void; colour: boolean } | undefined;
+  /** Seconds between plain progress lines. @default 5 */
+  plainEveryS?: number;
+  command: string[];
+}
+
+export interface RunResult {
+  code: number;
+  runDir: string;
+  manifest: Manifest;
+}
+
+const FRAME_MS = 200;
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Points `<logDir>/latest` at the run folder (a relative link, so the tree can move). */
+function pointLatest(runDir: string): void {
+  const link = join(dirname(runDir), "latest");
+  try {
+    if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link);
+    symlinkSync(basename(runDir), link);
+  } catch {
+    // A filesystem without links still has the run folder; nothing else depends on the link.
+  }
+}
+
+/** Expected seconds of one trial: start delay, ticking, drain, process exit. */
+function trialSeconds(run: RunConfig, durationS: number): number {
+  return run.startDelayMs / 1000 + durationS + run.drainMs / 1000 + 0.3;
+}
+
+/**
+ * Runs every trial of every experiment: spawn the VM processes on a shared start time, show
+ * them live, wait, record, and end with the inspect summary of the whole run.
+ */
+export async function runExperiments(run: RunConfig, env: RunEnvironment): Promise<RunResult> {
+  const { io } = env;
+  const most = Math.max(...run.experiments.map((e) => e.vms));
+  await checkPortsFree(
+    run.host,
+    Array.from({ length: most }, (_, i) => run.basePort + i),
+  );
+  const runDir = join(run.logDir, `${stamp(new Date())}-${run.label}`);
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (err) {
+    throw new SetupError(`--log-dir: cannot create ${runDir}`, { cause: err });
+  }
+  const manifest: Manifest = {
+    clocklab: VERSION,
+    status: "running",
+    command: env.command,
+    startedAt: new Date().toISOString(),
+    host: {
+      hostname: hostname(),
+      platform: platform(),
+      arch: arch(),
+      cpus: cpus().length,
+      node: process.version,
+      zeromq: zmq.version,
+    },
+    config: run,
+    trials: [],
+  };
+  writeManifest(runDir, manifest);
+  pointLatest(runDir);
+
+  const totalS = run.experiments.reduce((s, e) => s + e.trials * trialSeconds(run, e.durationS), 0);
+  let doneS = 0;
+  let failedVms = 0;
+  io.out(
+    `run ${runDir}: ${run.experiments.map((e) => `${e.name} ${e.trials} x ${e.durationS} s, ${e.vms} VMs`).join("; ")}`,
+  );
+  const view = env.tty === undefined ? undefined : new InPlace(env.tty.write);
+
+  outer: for (const exp of run.experiments) {
+    const dir = experimentDir(runDir, exp);
+    mkdirSync(dir, { recursive: true });
+    for (let trial = 1; trial <= exp.trials; trial++) {
+      if (env.signal.aborted) break outer;
+      const spawnedAt = Date.now();
+      const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt);
+      manifest.trials.push(record);
+      writeManifest(runDir, manifest);
+      const tails = vms.map((v) => new LogTail(v.entry.log, v.entry.vm, v.entry.rate, v.planned));
+      const frame = () => ({
+        experiment: exp.name,
+        trial,
+        trials: exp.trials,
+        vms: tails.map((t) => t.poll()),
+        elapsedS: doneS + (Date.now() - spawnedAt) / 1000,
+        totalS,
+      });
+      let lastPlain = 0;
+      const tick = setInterval(() => {
+        if (view !== undefined) view.draw(renderLive(frame()));
+        else if (Date.now() - lastPlain >= (env.plainEveryS ?? 5) * 1000) {
+          lastPlain = Date.now();
+          io.out(renderPlain(frame()));
+        }
+      }, FRAME_MS);
+      const onAbort = () => void stopAll(vms);
+      env.signal.addEventListener("abort", onAbort, { once: true });
+      await Promise.all(vms.map((v) => v.exited));
+      env.signal.removeEventListener("abort", onAbort);
+      clearInterval(tick);
+      if (view !== undefined) {
+        view.draw(renderLive(frame()));
+        view.release();
+      } else io.out(renderPlain(frame()));
+      record.endedAt = Date.now();
+      doneS += trialSeconds(run, exp.durationS);
+      const failed = env.signal.aborted ? [] : vms.filter((v) => v.entry.exitCode !== 0);
+      for (const v of failed) reportFailure(io, exp.name, trial, v);
+      record.failed = failed.length > 0;
+      failedVms += failed.length;
+      writeManifest(runDir, manifest);
+      if (failed.length > 0 && run.onFailure === "stop") break outer;
+    }
+  }
+
+  manifest.status = env.signal.aborted ? "interrupted" : failedVms > 0 ? "failed" : "completed";
+  manifest.finishedAt = new Date().toISOString();
+  writeManifest(runDir, manifest);
+  pointLatest(runDir);
+  if (env.signal.aborted) io.out(`run interrupted; every VM was stopped; logs so far in ${runDir}`);
+
+  const report = await inspectPaths([runDir]);
+  io.out("");
+  io.out(renderText(report, makeStyle(env.tty?.colour ?? false)));
+  manifest.checksPassed = report.ok;
+  writeManifest(runDir, manifest);
+  if (run.html)
+    io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
+  io.out(`logs: ${runDir} (also ${join(run.logDir, "latest")})`);
+  const code = env.signal.aborted ? 130 : failedVms > 0 || !report.ok ? 1 : 0;
+  return { code, runDir, manifest };
+}
+
+function reportFailure(io: CliIo, experiment: string, trial: number, v: RunningVm): void {
+  const how =
+    v.entry.signal !== null ? `was killed by ${v.entry.signal}` : `exited with code ${v.entry.exitCode}`;
+  io.err(`clocklab: vm ${v.entry.vm} of ${experiment} trial ${trial} ${how}`);
+  for (const line of v.stderr.slice(-5)) io.err(`  | ${line}`);
+  v.entry.stderrTail = [...v.stderr];
+}

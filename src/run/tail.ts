@@ -1,0 +1,100 @@
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import type { LogRecord } from "../log/schema.js";
+
+/** What the live view shows of one VM, read from its log as it grows. */
+export interface VmLive {
+  vm: string;
+  rate: number;
+  planned: number;
+  ticks: number;
+  clock: number;
+  queue: number;
+  sent: number;
+  received: number;
+  rejected: number;
+  stopped: boolean;
+}
+
+/**
+ * Follows one VM's log file: each `poll` reads only what was appended since the last one and
+ * folds complete lines into the VM's live state. The VMs need no extra channel for the view.
+ */
+export class LogTail {
+  readonly state: VmLive;
+  #offset = 0;
+  #partial = "";
+  readonly #buffer = Buffer.alloc(1 << 16);
+
+  constructor(
+    readonly file: string,
+    vm: string,
+    rate: number,
+    planned: number,
+  ) {
+    this.state = {
+      vm,
+      rate,
+      planned,
+      ticks: 0,
+      clock: 0,
+      queue: 0,
+      sent: 0,
+      received: 0,
+      rejected: 0,
+      stopped: false,
+    };
+  }
+
+  poll(): VmLive {
+    if (!existsSync(this.file)) return this.state;
+    const fd = openSync(this.file, "r");
+    try {
+      for (;;) {
+        const n = readSync(fd, this.#buffer, 0, this.#buffer.length, this.#offset);
+        if (n === 0) break;
+        this.#offset += n;
+        const lines = (this.#partial + this.#buffer.toString("utf8", 0, n)).split("\n");
+        this.#partial = lines.pop() ?? "";
+        for (const line of lines) if (line !== "") this.#fold(line);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this.state;
+  }
+
+  #fold(line: string): void {
+    let r: LogRecord;
+    try {
+      r = JSON.parse(line) as LogRecord;
+    } catch {
+      return; // a torn line; the checks report it later
+    }
+    const s = this.state;
+    switch (r.event) {
+      case "start":
+        s.rate = r.rate;
+        s.planned = r.ticksPlanned;
+        break;
+      case "send":
+        s.sent += r.to.length;
+        break;
+      case "receive":
+        s.received += 1;
+        break;
+      case "reject":
+        s.rejected += 1;
+        break;
+      case "stop":
+        s.stopped = true;
+        return;
+      default:
+        break;
+    }
+    if ("tick" in r) {
+      s.ticks = r.tick;
+      s.clock = r.clock;
+      s.queue = r.queue;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { logFileName } from "../log/paths.js";
+import { chooseRate } from "../vm/rate.js";
+import { createRng, deriveSeed } from "../vm/rng.js";
+import { ticksFor } from "../vm/scheduler.js";
+import type { ExperimentConfig, RunConfig } from "./config.js";
+import type { TrialEntry, VmEntry } from "./manifest.js";
+
+/** How to start `clocklab` again as a child: this node, these loader flags, this entry script. */
+export interface CliEntry {
+  node: string;
+  args: string[];
+}
+
+/** The running CLI itself (also under tsx), so children run exactly the same code. */
+export function selfEntry(): CliEntry {
+  return { node: process.execPath, args: [...process.execArgv, process.argv[1] ?? "dist/cli/index.js"] };
+}
+
+/** One VM process of a trial while it runs. */
+export interface RunningVm {
+  entry: VmEntry;
+  planned: number;
+  child: ChildProcess;
+  stderr: string[];
+  exited: Promise<void>;
+}
+
+const STDERR_LINES = 20;
+
+/**
+ * Starts the VM processes of one trial on one shared start time. Their rates are computed with
+ * the VMs' own seeded draw, so the log names are known before the first line is written.
+ */
+export function spawnTrial(
+  run: RunConfig,
+  exp: ExperimentConfig,
+  trial: number,
+  dir: string,
+  entry: CliEntry,
+  now: number,
+): { record: TrialEntry; vms: RunningVm[] } {
+  const ports = Array.from({ length: exp.vms }, (_, i) => run.basePort + i);
+  const startAt = Math.ceil(now + run.startDelayMs);
+  const vms = ports.map((port, i): RunningVm => {
+    const id = String(port);
+    const spec = { fixed: exp.rates?.[i], min: exp.rateMin, max: exp.rateMax, multiplier: exp.multiplier };
+    const rate = chooseRate(spec, createRng(deriveSeed(run.seed, id, trial)));
+    const args = [
+      ...entry.args,
+      "vm",
+      "--port",
+      id,
+      "--others",
+      ...ports.filter((p) => p !== port).map(String),
+      "--trial",
+      String(trial),
+      "--duration",
+      String(exp.durationS),
+      "--start-at",
+      String(startAt),
+      "--seed",
+      String(run.seed),
+      "--rate-min",
+      String(exp.rateMin),
+      "--rate-max",
+      String(exp.rateMax),
+      "--multiplier",
+      String(exp.multiplier),
+      "--event-range",
+      String(exp.eventRange),
+      "--transport",
+      run.transport,
+      "--host",
+      run.host,
+      "--log-dir",
+      dir,
+      "--drain",
+      String(run.drainMs),
+      "--gap-timeout",
+      String(run.gapTimeoutMs),
+      "--quiet",
+      ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
+    ];
+    // Own process group per VM: a Ctrl-C reaches the orchestrator, which stops each VM itself.
+    const child = spawn(entry.node, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const stderr: string[] = [];
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      stderr.push(...chunk.split("\n").filter((l) => l !== ""));
+      if (stderr.length > STDERR_LINES) stderr.splice(0, stderr.length - STDERR_LINES);
+    });
+    const vmEntry: VmEntry = {
+      vm: id,
+      port,
+      rate,
+      seed: run.seed,
+      pid: child.pid,
+      log: logFileName(dir, trial, id, rate),
+      exitCode: null,
+      signal: null,
+    };
+    const exited = new Promise<void>((resolve) => {
+      child.once("error", (err) => {
+        stderr.push(`cannot start: ${err.message}`);
+        vmEntry.exitCode = 127;
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        vmEntry.exitCode = code;
+        vmEntry.signal = signal;
+        resolve();
+      });
+    });
+    return { entry: vmEntry, planned: ticksFor(rate, exp.durationS), child, stderr, exited };
+  });
+  const record: TrialEntry = {
+    experiment: exp.name,
+    trial,
+    startAt,
+    spawnedAt: now,
+    vms: vms.map((v) => v.entry),
+    failed: false,
+  };
+  return { record, vms };
+}
+
+/** Asks every VM still running to stop (SIGTERM: each writes its stop record), then insists. */
+export async function stopAll(vms: RunningVm[], graceMs = 5000): Promise<void> {
+  for (const v of vms) if (v.entry.exitCode === null && v.entry.signal === null) v.child.kill("SIGTERM");
+  const timer = setTimeout(() => {
+    for (const v of vms) if (v.entry.exitCode === null && v.entry.signal === null) v.child.kill("SIGKILL");
+  }, graceMs);
+  await Promise.all(vms.map((v) => v.exited));
+  clearTimeout(timer);
+}
+
+/** The folder of an experiment inside the run folder. */
+export function experimentDir(runDir: string, exp: ExperimentConfig): string {
+  return join(runDir, exp.name);
+}
