@@ -9,6 +9,7 @@ import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
+import { untilSignal } from "./signals.js";
 
 interface RunOptions {
   experiment: string;
@@ -146,28 +147,15 @@ Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 inter
     )
     .action(async (opts: RunOptions) => {
       const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      try {
-        const tty = process.stdout.isTTY
-          ? {
-              write: (s: string) => process.stdout.write(s),
-              colour: opts.color && wantColour(process.stdout, process.env),
-            }
-          : undefined;
-        const result = await runExperiments(config, {
-          io,
-          signal: controller.signal,
-          entry: selfEntry(),
-          tty,
-          command: process.argv.slice(2),
-        });
-        io.setExitCode(result.code);
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-      }
+      const tty = process.stdout.isTTY
+        ? {
+            write: (s: string) => process.stdout.write(s),
+            colour: opts.color && wantColour(process.stdout, process.env),
+          }
+        : undefined;
+      const result = await untilSignal((signal) =>
+        runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),
+      );
+      io.setExitCode(result.code);
     });
 }

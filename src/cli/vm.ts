@@ -11,6 +11,7 @@ import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
+import { untilSignal } from "./signals.js";
 
 interface VmOptions {
   port: string;
@@ -125,14 +126,10 @@ The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.`,
     )
     .action(async (opts: VmOptions) => {
       const config = vmConfigFromOptions(opts, wallNow(), () => randomInt(0, 2 ** 31));
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      try {
-        const result = await runVm(config, {
+      const result = await untilSignal((signal) =>
+        runVm(config, {
           registry,
-          signal: controller.signal,
+          signal,
           onStart: (start, logPath) => {
             if (!opts.quiet) {
               io.err(
@@ -140,17 +137,14 @@ The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.`,
               );
             }
           },
-        });
-        const s = result.stop;
-        if (!opts.quiet) {
-          io.err(
-            `vm ${config.self.id}: ${s.reason}, ${s.ticks} ticks, sent ${s.sent}, received ${s.received}, pending ${s.pending}, rejected ${s.rejected}`,
-          );
-        }
-        io.setExitCode(s.reason === "signal" ? 130 : s.reason === "error" ? 1 : 0);
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        }),
+      );
+      const s = result.stop;
+      if (!opts.quiet) {
+        io.err(
+          `vm ${config.self.id}: ${s.reason}, ${s.ticks} ticks, sent ${s.sent}, received ${s.received}, pending ${s.pending}, rejected ${s.rejected}`,
+        );
       }
+      io.setExitCode(s.reason === "signal" ? 130 : s.reason === "error" ? 1 : 0);
     });
 }

@@ -1,3 +1,4 @@
+import { experimentGrid, type TableData, trialGrid } from "../analysis/columns.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
@@ -15,7 +16,7 @@ const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 const num = (x: number) => esc(formatNumber(x));
 
-function table(headers: string[], rows: (string | number)[][]): string {
+function table({ headers, rows }: TableData): string {
   const head = headers.map((h) => `<th>${esc(h)}</th>`).join("");
   const body = rows
     .map(
@@ -38,44 +39,7 @@ function checks(t: TrialAnalysis): string {
 }
 
 function trialSection(t: TrialAnalysis): string {
-  const stats = table(
-    [
-      "VM",
-      "rate",
-      "ticks",
-      "receive/send/internal",
-      "final clock",
-      "jumps",
-      "mean jump",
-      "max jump",
-      "max queue",
-      "latency p50 ms",
-      "p99 ms",
-      "max lag",
-      "tick lateness p99 ms",
-      "max ms",
-      "pending",
-      "rejected",
-    ],
-    t.vms.map((v) => [
-      v.vm,
-      v.rate,
-      `${v.ticks}/${v.planned}`,
-      `${v.events.receive}/${v.events.send}/${v.events.internal}`,
-      v.finalClock,
-      v.jumps.count,
-      v.jumps.mean,
-      v.jumps.max,
-      v.queue.max,
-      v.latencyMs.p50,
-      v.latencyMs.p99,
-      v.lag.max,
-      v.latenessMs.p99,
-      v.latenessMs.max,
-      v.pending,
-      v.rejected,
-    ]),
-  );
+  const stats = table(trialGrid(t));
   const ok = t.checks.every((c) => c.ok);
   return `<details${ok ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}, first ticks within ${num(t.firstTickSpreadMs)} ms</summary>${stats}${checks(t)}</details>`;
 }
@@ -83,36 +47,7 @@ function trialSection(t: TrialAnalysis): string {
 /** One self-contained page: summary, checks and charts (SVG inline), nothing loaded from outside. */
 export function renderHtml(report: InspectReport, charts: RenderedChart[], generatedAt: Date): string {
   const sections = report.experiments.map((e) => {
-    const summary = table(
-      [
-        "VM",
-        "trials",
-        "rate",
-        "final clock",
-        "clock/rate/s",
-        "mean jump",
-        "max jump",
-        "max queue",
-        "latency p50 ms",
-        "max lag",
-        "tick p99 ms",
-      ],
-      e.vms.map((v) => [
-        v.vm,
-        v.trials,
-        ...[
-          v.rate,
-          v.finalClock,
-          v.clockPerRate,
-          v.jumpMean,
-          v.jumpMax,
-          v.queueMax,
-          v.latencyP50Ms,
-          v.lagMax,
-          v.latenessP99Ms,
-        ].map((s) => (s.sd === 0 ? formatNumber(s.mean) : `${formatNumber(s.mean)} ± ${formatNumber(s.sd)}`)),
-      ]),
-    );
+    const summary = table(experimentGrid(e));
     const trials = report.trials
       .filter((t) => t.experiment === e.experiment)
       .map(trialSection)
