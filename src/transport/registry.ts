@@ -1,3 +1,5 @@
+import { createHttpTransport } from "./http.js";
+import { createTcpTransport } from "./tcp.js";
 import type { TransportFactory } from "./transport.js";
 import { createZmqTransport } from "./zmq.js";
 
@@ -6,5 +8,9 @@ export type TransportRegistry = ReadonlyMap<string, TransportFactory>;
 
 /** The transports that work between OS processes. */
 export function defaultRegistry(): TransportRegistry {
-  return new Map<string, TransportFactory>([["zmq", createZmqTransport]]);
+  return new Map<string, TransportFactory>([
+    ["zmq", createZmqTransport],
+    ["tcp", createTcpTransport],
+    ["http", createHttpTransport],
+  ]);
 }

@@ -1,0 +1,200 @@
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { SetupError } from "../errors.js";
+import { hostPort } from "./address.js";
+import { MAX_STREAM_FRAME } from "./framing.js";
+import type { PeerAddress, Transport, TransportHandlers, TransportOptions } from "./transport.js";
+
+/** The one path a VM accepts messages on. */
+export const MESSAGE_PATH = "/v1/message";
+
+export interface HttpTransportOptions extends TransportOptions {
+  /** Requests in flight per peer; more than one lets requests overtake each other. @default 4 */
+  concurrency?: number;
+  /** First retry delay in ms while a peer is down; doubles up to 1000. @default 50 */
+  backoffMs?: number;
+  /** @default 200 */
+  linger?: number;
+}
+
+/** One peer: a keep-alive agent, a queue, and up to `concurrency` POSTs in flight. */
+class Poster {
+  readonly #agent: Agent;
+  readonly #queue: Uint8Array[] = [];
+  #inFlight = 0;
+  #delay: number;
+  #waiting = false;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly peer: PeerAddress,
+    private readonly concurrency: number,
+    private readonly backoffMs: number,
+  ) {
+    this.#agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    this.#delay = backoffMs;
+  }
+
+  get unsent(): number {
+    return this.#queue.length + this.#inFlight;
+  }
+
+  send(frame: Uint8Array): void {
+    this.#queue.push(frame);
+    this.#pump();
+  }
+
+  async drained(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.unsent > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#agent.destroy();
+  }
+
+  #pump(): void {
+    while (!this.#closed && !this.#waiting && this.#inFlight < this.concurrency && this.#queue.length > 0) {
+      this.#post(this.#queue.shift() as Uint8Array);
+    }
+  }
+
+  #post(frame: Uint8Array): void {
+    this.#inFlight += 1;
+    const req = request({
+      host: this.peer.host,
+      port: this.peer.port,
+      method: "POST",
+      path: MESSAGE_PATH,
+      agent: this.#agent,
+      headers: { "content-type": "application/msgpack", "content-length": frame.byteLength },
+    });
+    const done = (retry: boolean): void => {
+      this.#inFlight -= 1;
+      if (retry && !this.#closed) {
+        // The peer is not up (yet): keep the frame first in line and try again later.
+        this.#queue.unshift(frame);
+        this.#backOff();
+      } else {
+        this.#delay = this.backoffMs;
+      }
+      this.#pump();
+    };
+    req.on("response", (res: IncomingMessage) => {
+      res.resume();
+      res.on("end", () => done(false));
+    });
+    req.on("error", () => done(true));
+    req.end(frame);
+  }
+
+  #backOff(): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    this.#timer = setTimeout(() => {
+      this.#waiting = false;
+      this.#pump();
+    }, this.#delay);
+    this.#delay = Math.min(this.#delay * 2, 1000);
+  }
+}
+
+function reply(res: ServerResponse, status: number): void {
+  res.writeHead(status, { "content-length": 0 });
+  res.end();
+}
+
+/**
+ * HTTP bus, the web-framework approach: each message is one POST with a msgpack body to
+ * MESSAGE_PATH, over keep-alive connections. Several requests per peer may be in flight, so
+ * messages can arrive out of order; the VM's per-sender reorder buffer puts them back.
+ */
+export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const posters = new Map<string, Poster>();
+  let server: Server | undefined;
+
+  function handle(req: IncomingMessage, res: ServerResponse, h: TransportHandlers): void {
+    if (req.url !== MESSAGE_PATH) {
+      h.fault(`http: ${req.method} ${String(req.url).slice(0, 80)}: unknown path`);
+      req.resume();
+      reply(res, 404);
+      return;
+    }
+    if (req.method !== "POST") {
+      h.fault(`http: ${req.method} ${MESSAGE_PATH}: method not allowed`);
+      req.resume();
+      reply(res, 405);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_STREAM_FRAME) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (size > MAX_STREAM_FRAME) {
+        h.fault(`http: body of ${size} bytes is over ${MAX_STREAM_FRAME}`);
+        reply(res, 413);
+        return;
+      }
+      h.frame(Buffer.concat(chunks), undefined);
+      reply(res, 204);
+    });
+    req.on("error", () => h.fault("http: request broke off"));
+  }
+
+  return {
+    name: "http",
+    async start(h: TransportHandlers): Promise<void> {
+      const srv = createServer({ keepAliveTimeout: 10_000 }, (req, res) => handle(req, res, h));
+      await new Promise<void>((resolve, reject) => {
+        srv.once("error", (err: NodeJS.ErrnoException) =>
+          reject(
+            new SetupError(
+              err.code === "EADDRINUSE"
+                ? `--port: ${options.self.port} is already in use`
+                : `cannot listen on ${hostPort(options.self)}`,
+              { cause: err },
+            ),
+          ),
+        );
+        srv.listen({ host: options.self.host, port: options.self.port, exclusive: true }, () => resolve());
+      });
+      server = srv;
+      for (const peer of options.peers) {
+        posters.set(peer.id, new Poster(peer, options.concurrency ?? 4, options.backoffMs ?? 50));
+      }
+    },
+    send(peerId: string, frame: Uint8Array): void {
+      const poster = posters.get(peerId);
+      if (poster === undefined) throw new Error(`no connection to peer ${peerId}`);
+      poster.send(frame);
+    },
+    async close(lingerMs = options.linger ?? 200): Promise<number> {
+      await Promise.all([...posters.values()].map((p) => p.drained(lingerMs)));
+      let unsent = 0;
+      for (const p of posters.values()) {
+        unsent += p.unsent;
+        p.close();
+      }
+      posters.clear();
+      const srv = server;
+      server = undefined;
+      if (srv !== undefined) {
+        srv.closeAllConnections();
+        await new Promise<void>((resolve) => srv.close(() => resolve()));
+      }
+      return unsent;
+    },
+  };
+}
