@@ -30,6 +30,8 @@ export interface Grid {
 export interface InboundLink {
   received: number;
   gapped: number;
+  /** The seqs given up on in `gap` records. */
+  gaps: Set<number>;
   lastSeq: number;
   /** Which seqs were received, as a bitset (duplicates show up here). */
   seen: Uint8Array;
@@ -58,7 +60,9 @@ export class VmPass {
   start: StartRecord | undefined;
   stop: Located<StopRecord> | undefined;
   readonly inbound = new Map<string, InboundLink>();
-  readonly events = { internal: 0, send: 0, receive: 0, reject: 0, gap: 0 };
+  /** Per peer, the seqs this VM's fault layer dropped (loss or partition). */
+  readonly dropped = new Map<string, Set<number>>();
+  readonly events = { internal: 0, send: 0, receive: 0, reject: 0, gap: 0, fault: 0 };
   readonly rejectReasons = new Map<string, number>();
   readonly jumps = new Series();
   readonly queue = new Series();
@@ -119,9 +123,20 @@ export class VmPass {
         this.events.reject += 1;
         this.rejectReasons.set(r.reason, (this.rejectReasons.get(r.reason) ?? 0) + 1);
         return;
-      case "gap":
+      case "gap": {
         this.events.gap += 1;
-        this.#inbound(r.from).gapped += r.missing.length;
+        const link = this.#inbound(r.from);
+        link.gapped += r.missing.length;
+        for (const seq of r.missing) link.gaps.add(seq);
+        return;
+      }
+      case "fault":
+        this.events.fault += 1;
+        if (r.kind !== "duplicate") {
+          const set = this.dropped.get(r.to) ?? new Set<number>();
+          set.add(r.seq);
+          this.dropped.set(r.to, set);
+        }
         return;
       default:
         this.#tick(l as Located<TickRecord>);
@@ -230,7 +245,7 @@ export class VmPass {
   #inbound(from: string): InboundLink {
     let link = this.inbound.get(from);
     if (link === undefined) {
-      link = { received: 0, gapped: 0, lastSeq: 0, seen: new Uint8Array(64) };
+      link = { received: 0, gapped: 0, gaps: new Set(), lastSeq: 0, seen: new Uint8Array(64) };
       this.inbound.set(from, link);
     }
     return link;

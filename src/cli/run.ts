@@ -6,12 +6,13 @@ import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
+import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-interface RunOptions {
+interface RunOptions extends FaultFlags {
   experiment: string;
   vms?: number;
   trials?: number;
@@ -44,6 +45,13 @@ function rateList(value: string): number[] {
   return rates;
 }
 
+/** Checks the fault flags here, once, before any VM is started with them. */
+function validFaults(opts: FaultFlags): FaultFlags {
+  faultSpecFrom(opts);
+  const { latency, loss, duplicate, partition } = opts;
+  return { latency, loss, duplicate, partition };
+}
+
 /** Turns flags into a run configuration; throws UsageError naming the flag. */
 export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): RunConfig {
   const experiments = resolveExperiments(opts.experiment, {
@@ -72,13 +80,14 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
     gapTimeoutMs: opts.gapTimeout,
     onFailure: opts.onFailure,
     html: opts.html,
+    faults: validFaults(opts),
   };
 }
 
 /** `clocklab run`: whole experiments, one OS process per VM, a live view, a run folder. */
 export function runCommand(registry: TransportRegistry, io: CliIo): Command {
   const names = [...registry.keys()];
-  return new Command("run")
+  const command = new Command("run")
     .description("run whole experiments: every trial's VMs as processes, live view, run folder, summary")
     .addOption(
       new Option("--experiment <name>", "preset to run")
@@ -126,7 +135,8 @@ export function runCommand(registry: TransportRegistry, io: CliIo): Command {
       RUN_DEFAULTS.gapTimeoutMs,
     )
     .option("--no-html", "do not write report.html at the end")
-    .option("--no-color", "no colour, even on a terminal")
+    .option("--no-color", "no colour, even on a terminal");
+  return addFaultOptions(command)
     .addHelpText(
       "after",
       `
@@ -139,6 +149,7 @@ Examples:
   clocklab run                                     # the standard experiment
   clocklab run --experiment all --trials 1 --duration 5
   clocklab run --vms 5 --rates 1,2,3,5,8 --duration 30 --seed 7
+  clocklab run --trials 1 --duration 20 --loss 0.05 --latency 20 --partition 5001-5002@5-10
 
 Writes logs/<timestamp>-<experiment>/ with one folder per experiment, run.json (configuration,
 seeds, host, rates, timings, exit status of every VM) and report.html; logs/latest points at it.

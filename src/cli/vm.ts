@@ -9,11 +9,12 @@ import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
 import { DEFAULT_DRAIN_MS, runVm, type VmConfig } from "../vm/runtime.js";
 import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-interface VmOptions {
+interface VmOptions extends FaultFlags {
   port: string;
   others: string[];
   trial: number;
@@ -74,13 +75,14 @@ export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () =
     transport: opts.transport,
     gapTimeoutMs: opts.gapTimeout,
     drainMs: opts.drain,
+    faults: faultSpecFrom(opts),
   };
 }
 
 /** `clocklab vm`: one virtual machine in this process. */
 export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
   const names = [...registry.keys()];
-  return new Command("vm")
+  const command = new Command("vm")
     .description("run one virtual machine: tick at its own rate, exchange messages, log every event")
     .requiredOption("--port <port>", "port this VM listens on; also its id")
     .option("--others <peers...>", "peer addresses, PORT or HOST:PORT, in the order the event draw uses", [])
@@ -112,7 +114,8 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
       DEFAULT_GAP_TIMEOUT_MS,
     )
     .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
-    .option("--quiet", "print nothing but errors", false)
+    .option("--quiet", "print nothing but errors", false);
+  return addFaultOptions(command)
     .addHelpText(
       "after",
       `

@@ -76,6 +76,14 @@ export interface GapRecord extends Base {
   missing: number[];
 }
 
+/** A message the sender's fault layer dropped (loss, partition) or sent twice (duplicate). */
+export interface FaultRecord extends Base {
+  event: "fault";
+  kind: "loss" | "partition" | "duplicate";
+  to: string;
+  seq: number;
+}
+
 /** Per-peer counts in the `stop` record, so conservation can be checked per link. */
 export interface LinkCounts {
   /** Messages this VM sent to the peer. */
@@ -100,7 +108,7 @@ export interface StopRecord extends Base {
 }
 
 export type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
-export type LogRecord = StartRecord | TickRecord | RejectRecord | GapRecord | StopRecord;
+export type LogRecord = StartRecord | TickRecord | RejectRecord | GapRecord | FaultRecord | StopRecord;
 
 /** Where the VM's records go. Injected, so tests can keep records in memory. */
 export interface LogSink {

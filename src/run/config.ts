@@ -1,3 +1,4 @@
+import type { FaultFlags } from "../cli/fault-options.js";
 import { UsageError } from "../errors.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 
@@ -31,6 +32,8 @@ export interface RunConfig {
   gapTimeoutMs: number;
   onFailure: "continue" | "stop";
   html: boolean;
+  /** Fault flags passed on to every VM, as given (validated when the run is configured). */
+  faults: FaultFlags;
 }
 
 type Preset = Omit<ExperimentConfig, "name">;

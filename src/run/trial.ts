@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { faultArgs } from "../cli/fault-options.js";
 import { logFileName } from "../log/paths.js";
 import { chooseRate } from "../vm/rate.js";
 import { createRng, deriveSeed } from "../vm/rng.js";
@@ -82,6 +83,7 @@ export function spawnTrial(
       String(run.gapTimeoutMs),
       "--quiet",
       ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
+      ...faultArgs(run.faults),
     ];
     // Own process group per VM: a Ctrl-C reaches the orchestrator, which stops each VM itself.
     const child = spawn(entry.node, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });

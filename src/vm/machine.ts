@@ -54,6 +54,8 @@ export class Machine {
   #ticks = 0;
   #rejected = 0;
   #stopped = false;
+  /** Records held back while a tick is being written (see noteFault). */
+  #afterTick: (() => void)[] | undefined;
 
   constructor(config: MachineConfig, deps: MachineDeps) {
     this.#config = config;
@@ -105,6 +107,17 @@ export class Machine {
     this.#reject(this.#deps.now(), "handshake", detail, undefined);
   }
 
+  /**
+   * Logs what the fault layer did to one of this VM's messages. During a tick the record waits
+   * until the tick's own record is written, so wall time in the log never goes back.
+   */
+  noteFault(kind: "loss" | "partition" | "duplicate", to: string, seq: number): void {
+    if (this.#stopped) return;
+    const write = () => this.#deps.sink.write({ event: "fault", t: this.#deps.now(), kind, to, seq });
+    if (this.#afterTick === undefined) write();
+    else this.#afterTick.push(write);
+  }
+
   /** Gives up on sequence gaps older than the gap timeout. */
   pollGaps(): void {
     if (this.#stopped) return;
@@ -131,8 +144,12 @@ export class Machine {
       this.#deps.sink.write({ event: "internal", ...base, queue: this.#queue.length });
       return;
     }
+    this.#afterTick = [];
     const seqs = event.to.map((to) => this.#send(to, t));
     this.#deps.sink.write({ event: "send", ...base, queue: this.#queue.length, to: event.to, seq: seqs });
+    const held = this.#afterTick;
+    this.#afterTick = undefined;
+    for (const write of held) write();
   }
 
   /** Ends the VM: writes the `stop` record and refuses further input. */

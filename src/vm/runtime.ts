@@ -4,10 +4,11 @@ import { SetupError } from "../errors.js";
 import { logFileName } from "../log/paths.js";
 import type { StartRecord, StopRecord } from "../log/schema.js";
 import { openLogFile } from "../log/writer.js";
+import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
 import { VERSION } from "../version.js";
-import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import { decodeFrame, encodeMessage, peekSeq } from "../wire/codec.js";
 import { vectorLocal, vectorReceive } from "./clocks.js";
 import { Machine } from "./machine.js";
 import { chooseRate, type RateSpec } from "./rate.js";
@@ -45,6 +46,8 @@ export interface VmConfig {
   transport: string;
   gapTimeoutMs: number;
   drainMs: number;
+  /** Faults injected on this VM's sends. @default NO_FAULTS */
+  faults?: FaultSpec;
 }
 
 /** What a finished VM reports. */
@@ -78,8 +81,20 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
 
   const logPath = logFileName(config.logDir, config.trial, config.self.id, rate);
   const sink = openLogFile(logPath);
-  const transport = factory({ self: config.self, peers: config.peers });
-  const machine = new Machine(
+  let startAt = Number.POSITIVE_INFINITY;
+  const faults = config.faults ?? NO_FAULTS;
+  const bare = factory({ self: config.self, peers: config.peers });
+  const transport = !hasFaults(faults)
+    ? bare
+    : withFaults(bare, faults, {
+        self: config.self.id,
+        // Its own stream, so injecting faults never changes the VM's rate or event draws.
+        rng: createRng(deriveSeed(config.seed, `${config.self.id}/faults`, config.trial)),
+        now: () => time.now(),
+        startAt: () => startAt,
+        report: (e) => machine.noteFault(e.kind, e.to, peekSeq(e.frame)),
+      });
+  const machine: Machine = new Machine(
     {
       id: config.self.id,
       peers: config.peers.map((p) => p.id),
@@ -101,7 +116,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   }
 
   warmUp(config.self.id);
-  const startAt = config.startAt ?? time.now();
+  startAt = config.startAt ?? time.now();
   const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
   const start: StartRecord = {
     event: "start",

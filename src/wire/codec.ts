@@ -42,3 +42,15 @@ export function decodeFrame(frame: Uint8Array, ctx: ValidationContext): Validati
   }
   return validateMessage(values[0], ctx);
 }
+
+/** The `seq` of a frame this VM encoded itself (for fault records), or 0 if it has none. */
+export function peekSeq(frame: Uint8Array): number {
+  try {
+    const value = packr.unpack(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)) as {
+      seq?: unknown;
+    };
+    return typeof value.seq === "number" ? value.seq : 0;
+  } catch {
+    return 0;
+  }
+}

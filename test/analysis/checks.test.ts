@@ -246,7 +246,7 @@ describe("statistics on a hand-made log", () => {
     assert.deepEqual(failing(result), []);
     const [sa, sb] = result.vms;
     assert.ok(sa && sb);
-    assert.deepEqual(sa.events, { internal: 5, send: 1, receive: 0, reject: 0, gap: 0 });
+    assert.deepEqual(sa.events, { internal: 5, send: 1, receive: 0, reject: 0, gap: 0, fault: 0 });
     assert.equal(sa.finalClock, 6);
     assert.equal(sa.clockPerSecond, 2);
     assert.equal(sa.jumps.count, 0);

@@ -117,6 +117,53 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     }
   });
 
+  it("explains every message under loss, duplication, latency and a partition", async () => {
+    const logDir = join(root, "faults");
+    const base = await basePort(3);
+    const faults = [
+      "--loss",
+      "0.3",
+      "--duplicate",
+      "0.1",
+      "--latency",
+      "exp:20",
+      "--partition",
+      `${base}-${base + 1}@1-3`,
+    ];
+    const result = await startCli(
+      [
+        "run",
+        "--trials",
+        "1",
+        "--duration",
+        "5",
+        "--rates",
+        "6,6,6",
+        "--seed",
+        "5",
+        "--base-port",
+        String(base),
+        "--log-dir",
+        logDir,
+        "--no-html",
+        ...faults,
+      ],
+      90_000,
+    ).done;
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const runDir = runDirOf(result.stdout);
+    const analysis = await analyzeFolder(join(runDir, "standard"), 1);
+    for (const check of analysis.checks)
+      assert.ok(check.ok, `${check.name}: ${JSON.stringify(check.violations)}`);
+    const kinds = new Set<string>(
+      manifestOf(runDir).trials[0]?.vms.flatMap((v) =>
+        readLog(v.log).flatMap((l) => (l.record.event === "fault" ? [l.record.kind] : [])),
+      ),
+    );
+    for (const kind of ["loss", "duplicate", "partition"])
+      assert.ok(kinds.has(kind), `no ${kind} fault was injected`);
+  });
+
   it("stops every VM cleanly on SIGINT: exit 130, stop records, no process left", async () => {
     const logDir = join(root, "sigint");
     const base = await basePort(3);
