@@ -37,6 +37,10 @@ export interface VmStats {
   received: number;
   pending: number;
   rejected: number;
+  /** Messages that arrived ahead of a missing seq (from the stop record; 0 for older logs). */
+  reordered: number;
+  /** Messages this VM's fault layer dropped (loss or partition). */
+  dropped: number;
   rejectReasons: Record<string, number>;
   gapped: number;
   /**
@@ -54,6 +58,11 @@ export interface TrialAnalysis {
   checks: CheckResult[];
   vms: VmStats[];
   firstTickSpreadMs: number;
+  /** Over every VM of the trial: delivery latency and tick lateness (ms). */
+  all: {
+    latencyMs: Pick<Summary, "count" | "p50" | "p99" | "max">;
+    latenessMs: Pick<Summary, "mean" | "p99" | "max">;
+  };
   /** Spread between the fastest and slowest logical clock on the grid. */
   spread: { mean: number; max: number; final: number };
   /** Samples for charts: per VM clock and queue on a fixed wall-time grid. */
@@ -157,6 +166,7 @@ export async function analyzeTrial(
     vms: passes.map((p) => vmStats(p, drift.perVm.get(p.vm))),
     firstTickSpreadMs: firsts.length === 0 ? Number.NaN : r3(Math.max(...firsts) - Math.min(...firsts)),
     spread: drift.spread,
+    all: overall(passes),
     grid: { ...grid, clocks, queues: Object.fromEntries(passes.map((p) => [p.vm, Array.from(p.gridQueue)])) },
     jumpHistogram: Object.fromEntries(passes.map((p) => [p.vm, histogramOfIntegers(p.jumps.values())])),
     latencyHistogram: logHistogram(passes.flatMap((p) => Array.from(p.latency.values()))),
@@ -270,9 +280,20 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     received: stop?.received ?? Number.NaN,
     pending: stop?.pending ?? Number.NaN,
     rejected: stop?.rejected ?? p.events.reject,
+    reordered: Object.values(stop?.links ?? {}).reduce((sum, l) => sum + (l.reordered ?? 0), 0),
+    dropped: [...p.dropped.values()].reduce((sum, set) => sum + set.size, 0),
     rejectReasons: Object.fromEntries(p.rejectReasons),
     gapped: [...p.inbound.values()].reduce((s, l) => s + l.gapped, 0),
     lag: lag ?? { mean: Number.NaN, max: Number.NaN, final: Number.NaN },
+  };
+}
+
+function overall(passes: VmPass[]): TrialAnalysis["all"] {
+  const latency = summarize(passes.flatMap((p) => Array.from(p.latency.values())));
+  const late = summarize(passes.flatMap((p) => Array.from(p.lateness.values())));
+  return {
+    latencyMs: { count: latency.count, p50: r3(latency.p50), p99: r3(latency.p99), max: r3(latency.max) },
+    latenessMs: { mean: r3(late.mean), p99: r3(late.p99), max: r3(late.max) },
   };
 }
 

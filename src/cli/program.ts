@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { describeError, SetupError, UsageError } from "../errors.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
 import { VERSION } from "../version.js";
+import { compareCommand } from "./compare.js";
 import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
   program.addCommand(vmCommand(registry, io));
   program.addCommand(runCommand(registry, io));
   program.addCommand(inspectCommand(io));
+  program.addCommand(compareCommand(registry, io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);
   }

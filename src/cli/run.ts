@@ -12,7 +12,7 @@ import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-interface RunOptions extends FaultFlags {
+export interface RunOptions extends FaultFlags {
   experiment: string;
   vms?: number;
   trials?: number;
@@ -84,11 +84,12 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
   };
 }
 
-/** `clocklab run`: whole experiments, one OS process per VM, a live view, a run folder. */
-export function runCommand(registry: TransportRegistry, io: CliIo): Command {
-  const names = [...registry.keys()];
-  const command = new Command("run")
-    .description("run whole experiments: every trial's VMs as processes, live view, run folder, summary")
+/**
+ * The experiment flags `run` and `compare` share: presets, sizes, rates, seed, ports, timing,
+ * faults. Everything but the choice of transport.
+ */
+export function addExperimentOptions(command: Command): Command {
+  command
     .addOption(
       new Option("--experiment <name>", "preset to run")
         .choices(["standard", "smaller-variation", "all"])
@@ -107,7 +108,6 @@ export function runCommand(registry: TransportRegistry, io: CliIo): Command {
     )
     .option("--multiplier <m>", "multiply every rate", positive(0))
     .option("--seed <n>", "seed of every rate and event draw (default: random, in run.json)", integer(0))
-    .addOption(new Option("--transport <name>", "message bus").choices(names).default(names[0]))
     .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
     .option("--base-port <port>", "port of the first VM", integer(1, 65535), RUN_DEFAULTS.basePort)
     .option("--host <host>", "interface the VMs listen on", RUN_DEFAULTS.host)
@@ -136,7 +136,29 @@ export function runCommand(registry: TransportRegistry, io: CliIo): Command {
     )
     .option("--no-html", "do not write report.html at the end")
     .option("--no-color", "no colour, even on a terminal");
-  return addFaultOptions(command)
+  return addFaultOptions(command);
+}
+
+/** The terminal to draw a live view on, when stdout is one. */
+export function liveTerminal(colour: boolean): { write(s: string): void; colour: boolean } | undefined {
+  return process.stdout.isTTY
+    ? {
+        write: (s: string) => process.stdout.write(s),
+        colour: colour && wantColour(process.stdout, process.env),
+      }
+    : undefined;
+}
+
+/** `clocklab run`: whole experiments, one OS process per VM, a live view, a run folder. */
+export function runCommand(registry: TransportRegistry, io: CliIo): Command {
+  const names = [...registry.keys()];
+  const command = new Command("run").description(
+    "run whole experiments: every trial's VMs as processes, live view, run folder, summary",
+  );
+  addExperimentOptions(command).addOption(
+    new Option("--transport <name>", "message bus").choices(names).default(names[0]),
+  );
+  return command
     .addHelpText(
       "after",
       `
@@ -158,12 +180,7 @@ Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 inter
     )
     .action(async (opts: RunOptions) => {
       const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
-      const tty = process.stdout.isTTY
-        ? {
-            write: (s: string) => process.stdout.write(s),
-            colour: opts.color && wantColour(process.stdout, process.env),
-          }
-        : undefined;
+      const tty = liveTerminal(opts.color);
       const result = await untilSignal((signal) =>
         runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),
       );

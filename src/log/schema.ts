@@ -92,6 +92,8 @@ export interface LinkCounts {
   received: number;
   /** Messages from the peer still in the queue or the reorder buffer at stop. */
   pending: number;
+  /** Messages from the peer that arrived ahead of a missing seq and waited in the reorder buffer. */
+  reordered?: number;
 }
 
 export interface StopRecord extends Base {

@@ -45,7 +45,12 @@ function trialSection(t: TrialAnalysis): string {
 }
 
 /** One self-contained page: summary, checks and charts (SVG inline), nothing loaded from outside. */
-export function renderHtml(report: InspectReport, charts: RenderedChart[], generatedAt: Date): string {
+export function renderHtml(
+  report: InspectReport,
+  charts: RenderedChart[],
+  generatedAt: Date,
+  lead?: { title: string; table: TableData; note: string },
+): string {
   const sections = report.experiments.map((e) => {
     const summary = table(experimentGrid(e));
     const trials = report.trials
@@ -75,6 +80,7 @@ figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>clocklab report</h1>
 <p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${report.ok ? '<span class="okt">every check passed</span>' : '<span class="badt">some checks FAILED</span>'}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
+${lead === undefined ? "" : `<section><h2>${esc(lead.title)}</h2><p>${esc(lead.note)}</p>${table(lead.table)}</section>`}
 ${sections.join("\n")}
 </body></html>
 `;

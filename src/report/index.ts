@@ -36,9 +36,14 @@ function write(path: string, data: string | Buffer, flag: string): void {
   }
 }
 
-/** Writes the HTML report; returns its path. */
-export function writeHtml(path: string, report: InspectReport, charts: RenderedChart[]): string {
-  write(path, renderHtml(report, charts, new Date()), "--html");
+/** Writes the HTML report (with an optional leading section, e.g. a comparison); returns its path. */
+export function writeHtml(
+  path: string,
+  report: InspectReport,
+  charts: RenderedChart[],
+  lead?: Parameters<typeof renderHtml>[3],
+): string {
+  write(path, renderHtml(report, charts, new Date(), lead), "--html");
   return path;
 }
 

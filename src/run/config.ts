@@ -32,6 +32,8 @@ export interface RunConfig {
   gapTimeoutMs: number;
   onFailure: "continue" | "stop";
   html: boolean;
+  /** Write into exactly this folder (compare does) instead of a new `<timestamp>-<label>`. */
+  runDir?: string;
   /** Fault flags passed on to every VM, as given (validated when the run is configured). */
   faults: FaultFlags;
 }

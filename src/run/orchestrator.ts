@@ -23,6 +23,8 @@ export interface RunEnvironment {
   entry: CliEntry;
   /** A terminal to draw the live view on, or undefined for plain progress lines. */
   tty: { write(s: string): void; colour: boolean } | undefined;
+  /** Print the inspect summary at the end. @default true */
+  summary?: boolean;
   /** Seconds between plain progress lines. @default 5 */
   plainEveryS?: number;
   command: string[];
@@ -36,13 +38,14 @@ export interface RunResult {
 
 const FRAME_MS = 200;
 
-function stamp(d: Date): string {
+/** A run folder's time stamp, e.g. 20261121-235529 (local time). */
+export function runStamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /** Points `<logDir>/latest` at the run folder (a relative link, so the tree can move). */
-function pointLatest(runDir: string): void {
+export function pointLatest(runDir: string): void {
   const link = join(dirname(runDir), "latest");
   try {
     if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link);
@@ -68,7 +71,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     run.host,
     Array.from({ length: most }, (_, i) => run.basePort + i),
   );
-  const runDir = join(run.logDir, `${stamp(new Date())}-${run.label}`);
+  const runDir = run.runDir ?? join(run.logDir, `${runStamp(new Date())}-${run.label}`);
   try {
     mkdirSync(runDir, { recursive: true });
   } catch (err) {
@@ -91,7 +94,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     trials: [],
   };
   writeManifest(runDir, manifest);
-  pointLatest(runDir);
+  if (run.runDir === undefined) pointLatest(runDir);
 
   const totalS = run.experiments.reduce((s, e) => s + e.trials * trialSeconds(run, e.durationS), 0);
   let doneS = 0;
@@ -150,17 +153,19 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   manifest.status = env.signal.aborted ? "interrupted" : failedVms > 0 ? "failed" : "completed";
   manifest.finishedAt = new Date().toISOString();
   writeManifest(runDir, manifest);
-  pointLatest(runDir);
+  if (run.runDir === undefined) pointLatest(runDir);
   if (env.signal.aborted) io.out(`run interrupted; every VM was stopped; logs so far in ${runDir}`);
 
   const report = await inspectPaths([runDir]);
-  io.out("");
-  io.out(renderText(report, makeStyle(env.tty?.colour ?? false)));
+  if (env.summary ?? true) {
+    io.out("");
+    io.out(renderText(report, makeStyle(env.tty?.colour ?? false)));
+  }
   manifest.checksPassed = report.ok;
   writeManifest(runDir, manifest);
   if (run.html)
     io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
-  io.out(`logs: ${runDir} (also ${join(run.logDir, "latest")})`);
+  io.out(`logs: ${runDir}${run.runDir === undefined ? ` (also ${join(run.logDir, "latest")})` : ""}`);
   const code = env.signal.aborted ? 130 : failedVms > 0 || !report.ok ? 1 : 0;
   return { code, runDir, manifest };
 }

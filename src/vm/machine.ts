@@ -158,8 +158,10 @@ export class Machine {
     for (const link of this.#links.values()) link.pending = 0;
     for (const { msg } of this.#queue) this.#link(msg.from).pending += 1;
     for (const [from, held] of this.#reorder.heldBySender()) this.#link(from).pending += held;
+    for (const [from, n] of this.#reorder.reorderedBySender()) this.#link(from).reordered = n;
     const links = Object.fromEntries(this.#links);
-    const total = (key: keyof LinkCounts) => [...this.#links.values()].reduce((s, l) => s + l[key], 0);
+    const total = (key: "sent" | "received" | "pending") =>
+      [...this.#links.values()].reduce((s, l) => s + l[key], 0);
     const record: StopRecord = {
       event: "stop",
       t: this.#deps.now(),

@@ -45,6 +45,7 @@ interface SenderState {
  */
 export class ReorderBuffer {
   readonly #senders = new Map<string, SenderState>();
+  readonly #reordered = new Map<string, number>();
   readonly #gapTimeoutMs: number;
   readonly #maxBuffered: number;
 
@@ -75,6 +76,7 @@ export class ReorderBuffer {
     } else {
       state.held.set(msg.seq, msg);
       state.gapSince ??= now;
+      this.#reordered.set(msg.from, (this.#reordered.get(msg.from) ?? 0) + 1);
       if (state.held.size > this.#maxBuffered) this.#giveUpFirstGap(state, msg.from, now, out);
     }
     return out;
@@ -89,6 +91,11 @@ export class ReorderBuffer {
       }
     }
     return out;
+  }
+
+  /** Messages that arrived ahead of a missing seq and had to wait, per sender, since the start. */
+  reorderedBySender(): ReadonlyMap<string, number> {
+    return this.#reordered;
   }
 
   /** Messages held back, per sender. */

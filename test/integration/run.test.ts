@@ -231,6 +231,39 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     assert.equal(final.trials[0]?.vms.find((v) => v.vm === victim.vm)?.signal, "SIGKILL");
   });
 
+  it("compares transports on the same seeded experiment, side by side", async () => {
+    const logDir = join(root, "compare");
+    const base = await basePort(3);
+    const result = await startCli(
+      [
+        "compare",
+        "--transports",
+        "zmq,tcp",
+        "--trials",
+        "1",
+        "--duration",
+        "2",
+        "--seed",
+        "9",
+        "--base-port",
+        String(base),
+        "--log-dir",
+        logDir,
+      ],
+      90_000,
+    ).done;
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const dir = /^logs: (\S+)$/m.exec(result.stdout.trim().split("\n").at(-1) ?? "")?.[1] ?? "";
+    assert.match(result.stdout, /^zmq +1 +\d+ /m);
+    assert.match(result.stdout, /^tcp +1 +\d+ /m);
+    // The same seed gives the same rates on every transport: only the bus differs.
+    const rates = (t: string) => manifestOf(join(dir, t)).trials[0]?.vms.map((v) => v.rate);
+    assert.deepEqual(rates("zmq"), rates("tcp"));
+    assert.equal(manifestOf(join(dir, "tcp")).config.transport, "tcp");
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    assert.match(html, /Transports side by side/);
+  });
+
   it("refuses a port in use with one line, exit 2, and starts nothing", async () => {
     const logDir = join(root, "busy");
     const base = await basePort(3);

@@ -82,7 +82,7 @@ describe("machine", () => {
     machine.receiveFrame(incoming(1, 3), "5002");
     machine.receiveFrame(incoming(3, 5), "5002"); // held: seq 2 missing
     const stop = machine.stop("duration");
-    assert.deepEqual(stop.links["5002"], { sent: 0, received: 0, pending: 2 });
+    assert.deepEqual(stop.links["5002"], { sent: 0, received: 0, pending: 2, reordered: 1 });
     assert.equal(stop.pending, 2);
   });
 });

@@ -1,0 +1,99 @@
+import type { TableData } from "./columns.js";
+import type { TrialAnalysis } from "./trial.js";
+
+/** One transport's figures over all its trials. */
+export interface TransportRow {
+  transport: string;
+  trials: number;
+  messages: number;
+  /** Mean of the trials' p50, the largest p99 and max: over every receive of every VM. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  latenessP99Ms: number;
+  latenessMaxMs: number;
+  rejected: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  meanJump: number;
+  maxQueue: number;
+  checksPass: boolean;
+}
+
+const mean = (xs: number[]) => {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return ok.length === 0 ? Number.NaN : Math.round((ok.reduce((s, x) => s + x, 0) / ok.length) * 1000) / 1000;
+};
+const max = (xs: number[]) => {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return ok.length === 0 ? Number.NaN : Math.max(...ok);
+};
+
+/**
+ * Side-by-side figures per transport, from the trials of a compare folder whose experiments are
+ * named `<transport>/<experiment>`.
+ */
+export function compareTransports(trials: TrialAnalysis[], transports: readonly string[]): TransportRow[] {
+  return transports.map((transport) => {
+    const mine = trials.filter((t) => t.experiment.split("/")[0] === transport);
+    const vms = mine.flatMap((t) => t.vms);
+    return {
+      transport,
+      trials: mine.length,
+      messages: vms.reduce((s, v) => s + v.events.receive, 0),
+      latencyP50Ms: mean(mine.map((t) => t.all.latencyMs.p50)),
+      latencyP99Ms: max(mine.map((t) => t.all.latencyMs.p99)),
+      latencyMaxMs: max(mine.map((t) => t.all.latencyMs.max)),
+      latenessP99Ms: max(mine.map((t) => t.all.latenessMs.p99)),
+      latenessMaxMs: max(mine.map((t) => t.all.latenessMs.max)),
+      rejected: vms.reduce((s, v) => s + v.rejected, 0),
+      lost: vms.reduce((s, v) => s + v.gapped + v.dropped, 0),
+      duplicated: vms.reduce((s, v) => s + (v.rejectReasons.duplicate ?? 0), 0),
+      reordered: vms.reduce((s, v) => s + v.reordered, 0),
+      meanJump: mean(vms.map((v) => v.jumps.mean)),
+      maxQueue: max(vms.map((v) => v.queue.max)),
+      checksPass: mine.length > 0 && mine.every((t) => t.checks.every((c) => c.ok)),
+    };
+  });
+}
+
+/** The comparison as a table, for the terminal and the HTML page alike. */
+export function compareGrid(rows: TransportRow[]): TableData {
+  return {
+    headers: [
+      "transport",
+      "trials",
+      "messages",
+      "latency p50 ms",
+      "p99",
+      "max",
+      "tick p99 ms",
+      "max",
+      "rejected",
+      "lost",
+      "duplicated",
+      "reordered",
+      "mean jump",
+      "max queue",
+      "checks",
+    ],
+    rows: rows.map((r) => [
+      r.transport,
+      r.trials,
+      r.messages,
+      r.latencyP50Ms,
+      r.latencyP99Ms,
+      r.latencyMaxMs,
+      r.latenessP99Ms,
+      r.latenessMaxMs,
+      r.rejected,
+      r.lost,
+      r.duplicated,
+      r.reordered,
+      r.meanJump,
+      r.maxQueue,
+      r.checksPass ? "pass" : "FAIL",
+    ]),
+  };
+}

@@ -1,0 +1,96 @@
+import { randomInt } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { compareGrid, compareTransports } from "../analysis/compare.js";
+import { inspectPaths } from "../analysis/inspect.js";
+import { formatTable } from "../analysis/table.js";
+import { SetupError } from "../errors.js";
+import { renderCharts, writeHtml } from "../report/index.js";
+import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
+import { selfEntry } from "../run/trial.js";
+import type { TransportRegistry } from "../transport/registry.js";
+import type { CliIo } from "./io.js";
+import { addExperimentOptions, liveTerminal, type RunOptions, runConfigFromOptions } from "./run.js";
+import { untilSignal } from "./signals.js";
+
+/** `clocklab compare`: the same seeded experiment over several transports, side by side. */
+export function compareCommand(registry: TransportRegistry, io: CliIo): Command {
+  const names = [...registry.keys()];
+  const transports = (value: string): string[] => {
+    const list = value.split(",").map((s) => s.trim());
+    const unknown = list.filter((t) => !registry.has(t));
+    if (list.length === 0 || unknown.length > 0) {
+      throw new InvalidArgumentError(
+        `expected a comma-separated list of ${names.join(", ")}, got "${value}"`,
+      );
+    }
+    return [...new Set(list)];
+  };
+  const command = new Command("compare").description(
+    "run the same seeded experiment on several transports and compare them side by side",
+  );
+  addExperimentOptions(command)
+    .option("--transports <list>", `transports to compare (${names.join(",")})`, transports, names)
+    .addHelpText(
+      "after",
+      `
+Every transport runs the same configuration with the same seed: the same rates and the same event
+draws per VM, so differences come from the transport alone. Results go to
+logs/<timestamp>-compare/<transport>/<experiment>/, with one report.html that leads with the table.
+
+Example:
+  clocklab compare --transports zmq,tcp,http --trials 2 --duration 10 --seed 1`,
+    )
+    .action(async (opts: RunOptions & { transports: string[] }) => {
+      const seed = opts.seed ?? randomInt(0, 2 ** 31);
+      const dir = join(opts.logDir, `${runStamp(new Date())}-compare`);
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        throw new SetupError(`--log-dir: cannot create ${dir}`, { cause: err });
+      }
+      let code = 0;
+      for (const transport of opts.transports) {
+        const config = {
+          ...runConfigFromOptions({ ...opts, transport, seed }, () => seed),
+          runDir: join(dir, transport),
+          html: false,
+        };
+        io.out(`== ${transport}`);
+        const result = await untilSignal((signal) =>
+          runExperiments(config, {
+            io,
+            signal,
+            entry: selfEntry(),
+            tty: liveTerminal(opts.color),
+            command: process.argv.slice(2),
+            summary: false,
+          }),
+        );
+        code = Math.max(code, result.code);
+        if (result.code === 130) {
+          io.setExitCode(130);
+          return;
+        }
+      }
+      pointLatest(dir);
+      const report = await inspectPaths([dir]);
+      const rows = compareTransports(report.trials, opts.transports);
+      const table = compareGrid(rows);
+      io.out("");
+      io.out(`Comparison (seed ${seed}; latency p50 is the mean over trials, p99 and max the largest):`);
+      io.out(formatTable(table.headers, table.rows));
+      if (opts.html) {
+        const path = writeHtml(join(dir, "report.html"), report, await renderCharts(report), {
+          title: "Transports side by side",
+          note: `Same configuration and seed (${seed}) on every transport. Latency p50 is the mean over trials; p99 and max are the largest of any trial.`,
+          table,
+        });
+        io.out(`report: ${path}`);
+      }
+      io.out(`logs: ${dir}`);
+      io.setExitCode(rows.every((r) => r.checksPass) ? code : Math.max(code, 1));
+    });
+  return command;
+}
