@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { PeerAddress, Transport, TransportFactory } from "../../src/transport/transport.js";
 import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
 import { ReorderBuffer } from "../../src/wire/reorder.js";
@@ -24,8 +27,8 @@ async function until(predicate: () => boolean, what: string, limitMs = 10_000): 
 const frameOf = (n: number) => Uint8Array.from(Buffer.from(`frame-${n}`));
 
 /** Message n (seq n) from `from` to `to`, encoded as a VM would send it. */
-const messageOf = (from: string, to: string, seq: number) =>
-  encodeMessage({ v: 1, from, to, epoch: 1, seq, clock: seq, vc: { [from]: seq }, sentAt: seq });
+const messageOf = (from: string, to: string, seq: number, epoch = 1) =>
+  encodeMessage({ v: 1, from, to, epoch, seq, clock: seq, vc: { [from]: seq }, sentAt: seq });
 
 /**
  * The seqs a receiving VM would queue, in order: each frame decoded and passed through the
@@ -50,7 +53,7 @@ function reordered(received: Received[], self: string, from: string): number[] {
  * The behaviour every transport must have, run once per implementation. Each test bounds its
  * waits and closes every transport it opened.
  */
-export function transportConformance(name: string, setup: Setup): void {
+export function transportConformance(name: string, setup: Setup, kind: { network: boolean }): void {
   describe(`transport conformance: ${name}`, { timeout: 60_000 }, () => {
     const open = new Set<Transport>();
     after(async () => {
@@ -127,6 +130,89 @@ export function transportConformance(name: string, setup: Setup): void {
       assert.deepEqual(reordered(b.received, idb, ida), [1, 2, 3, 4, 5]);
       await a.close();
       await b.close();
+    });
+
+    it("takes a restarted sender's new epoch: its sequence starts again at 1", async () => {
+      const { addresses, factory } = await setup(2);
+      const [ida, idb] = [addresses[0]?.id as string, addresses[1]?.id as string];
+      const b = await node(factory, addresses, 1);
+      await b.start();
+      const first = await node(factory, addresses, 0);
+      await first.start();
+      for (let n = 1; n <= 5; n++) first.transport.send(idb, messageOf(ida, idb, n, 1));
+      await until(() => b.received.length === 5, "the first incarnation's 5 messages");
+      await first.close();
+      const second = await node(factory, addresses, 0);
+      await second.start();
+      for (let n = 1; n <= 3; n++) second.transport.send(idb, messageOf(ida, idb, n, 2));
+      await until(() => b.received.length === 8, "the second incarnation's 3 messages");
+      assert.deepEqual(reordered(b.received, idb, ida), [1, 2, 3, 4, 5, 1, 2, 3]);
+      await second.close();
+      await b.close();
+    });
+
+    it("lets no garbage through: raw bytes on the port are faults or frames that do not decode", {
+      skip: kind.network ? false : "no port: the transport is in-process",
+    }, async () => {
+      const { addresses, factory } = await setup(1);
+      const self = addresses[0] as PeerAddress;
+      const b = await node(factory, addresses, 0);
+      await b.start();
+      const garbage = [
+        Buffer.from("GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+        Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 0]),
+        Buffer.from([0, 0, 0, 5, 0xc1, 0xc1, 0xc1, 0xc1, 0xc1]),
+        Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919) % 256)),
+      ];
+      for (const bytes of garbage) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(self.port, self.host, () => {
+            socket.write(bytes);
+            setTimeout(() => socket.destroy(), 100);
+          });
+          socket.on("error", () => resolve());
+          socket.on("close", () => resolve());
+        });
+      }
+      await until(() => b.faults.length + b.received.length > 0, "the garbage to be noticed");
+      for (const r of b.received) {
+        const v = decodeFrame(r.frame, {
+          self: self.id,
+          peers: new Set(["5001", "5002"]),
+          senderHint: r.hint,
+        });
+        assert.equal(v.ok, false, "garbage decoded as a message");
+      }
+      await b.close();
+    });
+
+    it("closes so that the process exits by itself", {
+      skip: kind.network ? false : "nothing to close outside this process",
+    }, async () => {
+      const { addresses } = await setup(2);
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          fileURLToPath(new URL("close-child.ts", import.meta.url)),
+          name,
+          ...addresses.map((a) => String(a.port)),
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      // A hang is the failure this test exists for: kill it after a bound and say so.
+      const limit = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.once("exit", (c, s) => resolve([c, s])),
+      );
+      clearTimeout(limit);
+      assert.equal(signal, null, `the process did not exit on its own: ${out}`);
+      assert.equal(code, 0, out);
+      assert.match(out, /closed after 200 frames/);
     });
 
     it("refuses to start on an address already taken by another VM", async () => {
