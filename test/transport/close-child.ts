@@ -11,7 +11,12 @@ if (a === undefined || b === undefined) throw new Error("two ports expected");
 let received = 0;
 const ta = factory({ self: a, peers: [b] });
 const tb = factory({ self: b, peers: [a] });
-const handlers = { frame: () => void (received += 1), fault: () => {} };
+const handlers = {
+  frame: () => {
+    received += 1;
+  },
+  fault: () => {},
+};
 await ta.start(handlers);
 await tb.start(handlers);
 for (let i = 0; i < 100; i++) {
