@@ -7,6 +7,7 @@ import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
 import { runCommand } from "./run.js";
+import { simCommand } from "./sim.js";
 import { vmCommand } from "./vm.js";
 
 /** Builds the `clocklab` program with its commands. */
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
   program.addCommand(runCommand(registry, io));
   program.addCommand(inspectCommand(io));
   program.addCommand(compareCommand(registry, io));
+  program.addCommand(simCommand(io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);
   }

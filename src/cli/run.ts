@@ -35,7 +35,8 @@ export interface RunOptions extends FaultFlags {
   color: boolean;
 }
 
-function rateList(value: string): number[] {
+/** Parses `--rates 1,3,6`. */
+export function rateList(value: string): number[] {
   const rates = value.split(",").map((s) => Number(s.trim()));
   if (rates.length < 2 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
     throw new InvalidArgumentError(

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { SimConfig } from "../sim/run.js";
 import type { RunConfig } from "./config.js";
 
 /** One VM process of one trial, as `run.json` records it. */
@@ -34,7 +35,8 @@ export interface Manifest {
   startedAt: string;
   finishedAt?: string;
   host: { hostname: string; platform: string; arch: string; cpus: number; node: string; zeromq: string };
-  config: RunConfig;
+  /** What ran: a real run's configuration, or a simulation's (`mode: "sim"`). */
+  config: RunConfig | (SimConfig & { mode: "sim" });
   trials: TrialEntry[];
   checksPassed?: boolean;
 }

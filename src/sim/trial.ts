@@ -1,5 +1,6 @@
-import type { LogRecord, StopRecord } from "../log/schema.js";
+import type { LogRecord, LogSink, StopRecord } from "../log/schema.js";
 import { memorySink } from "../log/writer.js";
+import { type LatencyModel, sampleLatency } from "../transport/faults.js";
 import { MemoryNetwork } from "../transport/memory.js";
 import { VERSION } from "../version.js";
 import { Machine } from "../vm/machine.js";
@@ -18,8 +19,12 @@ export interface SimTrialConfig {
   seed: number;
   trial: number;
   eventRange: number;
-  /** One-way delivery latency in ms. @default 0.1 */
+  /** One-way delivery latency in ms, when no `latency` model is given. @default 0.1 */
   latencyMs?: number;
+  /** Delivery latency model, drawn per message from its own seeded stream. */
+  latency?: LatencyModel;
+  /** Where each VM's records go; kept in memory (and returned) when absent. */
+  sinkFor?: (id: string, rate: number) => LogSink;
   /** Per VM start offset in ms from the common start. @default 0 */
   startOffsetsMs?: number[];
   drainMs?: number;
@@ -40,16 +45,18 @@ export interface SimVmResult {
 export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
   const startAt = config.startAt ?? 1_700_000_000_000;
   const time = new VirtualTimeSource(startAt - 1);
-  const latency = config.latencyMs ?? 0.1;
+  const model: LatencyModel = config.latency ?? { kind: "constant", ms: config.latencyMs ?? 0.1 };
+  const netRng = createRng(deriveSeed(config.seed, "network", config.trial));
   const network = new MemoryNetwork((run) => {
-    time.at(time.now() + latency, run);
+    time.at(time.now() + sampleLatency(model, netRng), run);
   });
   const drainMs = config.drainMs ?? 500;
   const endAt = startAt + config.durationS * 1000 + drainMs;
   const vms = config.ids.map((id, i) => {
     const rng = createRng(deriveSeed(config.seed, id, config.trial));
     const rate = chooseRate(config.rates[i] ?? config.rates[0] ?? { min: 1, max: 6, multiplier: 1 }, rng);
-    const sink = memorySink();
+    const memory = config.sinkFor === undefined ? memorySink() : undefined;
+    const sink: LogSink = memory ?? (config.sinkFor as (id: string, rate: number) => LogSink)(id, rate);
     const peers = config.ids.filter((p) => p !== id);
     const self = { id, host: "memory", port: Number(id) };
     const transport = {
@@ -93,12 +100,12 @@ export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
       (n, due) => machine.tick(n, due),
       () => {},
     );
-    return { id, rate, sink, machine };
+    return { id, rate, memory, machine };
   });
   time.run(endAt);
-  return vms.map(({ id, rate, sink, machine }) => {
+  return vms.map(({ id, rate, memory, machine }) => {
     machine.pollGaps();
     const stop = machine.stop("duration");
-    return { id, rate, records: sink.records, stop };
+    return { id, rate, records: memory?.records ?? [], stop };
   });
 }

@@ -83,7 +83,8 @@ export function parseProbability(flag: string, value: string): number {
   return p;
 }
 
-function delayOf(model: LatencyModel, rng: Rng): number {
+/** Draws one delay (ms) from a latency model. */
+export function sampleLatency(model: LatencyModel, rng: Rng): number {
   switch (model.kind) {
     case "none":
       return 0;
@@ -122,7 +123,7 @@ export function withFaults(inner: Transport, spec: FaultSpec, deps: FaultDeps): 
     return spec.partitions.some((p) => p.from === deps.self && p.to === to && s >= p.startS && s < p.endS);
   };
   const deliver = (to: string, frame: Uint8Array): void => {
-    const delay = delayOf(spec.latency, deps.rng);
+    const delay = sampleLatency(spec.latency, deps.rng);
     if (delay <= 0) {
       inner.send(to, frame);
       return;
