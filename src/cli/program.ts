@@ -8,6 +8,7 @@ import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
 import { runCommand } from "./run.js";
 import { simCommand } from "./sim.js";
+import { sweepCommand } from "./sweep.js";
 import { vmCommand } from "./vm.js";
 
 /** Builds the `clocklab` program with its commands. */
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
   program.addCommand(inspectCommand(io));
   program.addCommand(compareCommand(registry, io));
   program.addCommand(simCommand(io));
+  program.addCommand(sweepCommand(io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);
   }

@@ -6,11 +6,31 @@ import type { Transport, TransportHandlers, TransportOptions } from "./transport
 
 export interface ZmqTransportOptions extends TransportOptions {
   /**
+   * How long to retry a bind refused as "in use": libzmq releases a closed socket's port on its
+   * I/O thread a moment after close, so a VM restarted at once on its port may see it taken.
+   * @default 1000
+   */
+  bindRetryMs?: number;
+  /**
    * Milliseconds a closed socket may keep trying to deliver what libzmq still holds.
    * Never infinite (libzmq's default), or a dead peer would keep the process alive.
    * @default 200
    */
   linger?: number;
+}
+
+async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: number): Promise<void> {
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    try {
+      await router.bind(endpoint);
+      return;
+    } catch (err) {
+      const inUse = err instanceof Error && /in use/i.test(err.message);
+      if (!inUse || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /**
@@ -21,9 +41,12 @@ export interface ZmqTransportOptions extends TransportOptions {
  */
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
-  const router = new zmq.Router({ linger: 0 });
+  // handover: a peer that reconnects with the same routing id (a restarted VM) takes over from
+  // its dead connection; without it libzmq ignores the newcomer while the old pipe lingers.
+  const router = new zmq.Router({ linger: 0, handover: true });
   const dealers = new Map<string, { socket: zmq.Dealer; queue: SendQueue }>();
   let closed = false;
+  const endpoint = `tcp://${hostPort(options.self)}`;
 
   async function receiveLoop(h: TransportHandlers): Promise<void> {
     try {
@@ -49,9 +72,8 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       router.events.on("handshake:error:protocol", report);
       router.events.on("handshake:error:auth", report);
       router.events.on("handshake:error:other", report);
-      const endpoint = `tcp://${hostPort(options.self)}`;
       try {
-        await router.bind(endpoint);
+        await bindWithRetry(router, endpoint, options.bindRetryMs ?? 1000);
       } catch (err) {
         router.close();
         const inUse = err instanceof Error && /in use/i.test(err.message);
@@ -89,6 +111,9 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
         unsent += queue.length;
         socket.close();
       }
+      // close() releases the port later, on libzmq's I/O thread; unbind first and wait for it, so a
+      // VM restarted on the same port right away can bind it.
+      await router.unbind(endpoint).catch(() => {});
       router.close();
       return unsent;
     },

@@ -1,0 +1,89 @@
+import { csvCell } from "../analysis/export-csv.js";
+import { formatTable } from "../analysis/table.js";
+import type { ChartSpec } from "../report/charts.js";
+import type { CellResult } from "./cell.js";
+
+/** The figures a sweep shows, with how to name them. */
+export const METRICS = [
+  { key: "slowestMeanJump", title: "Mean jump of the slowest VM" },
+  { key: "maxQueue", title: "Max queue length (largest of any VM, mean over trials)" },
+  { key: "maxLag", title: "Max drift: how far the most-behind VM trailed the leader (mean over trials)" },
+] as const;
+
+type MetricKey = (typeof METRICS)[number]["key"];
+
+/** One text table per metric: a row per rate spread, a column per event range. */
+export function sweepTables(results: CellResult[]): string {
+  const spreads = [...new Set(results.map((r) => r.spread))].sort((a, b) => a - b);
+  const ranges = [...new Set(results.map((r) => r.eventRange))].sort((a, b) => a - b);
+  return METRICS.map(({ key, title }) => {
+    const headers = [
+      "spread \\ range",
+      ...ranges.map((e) => `${e} (${Math.round(internalOf(results, e) * 100)}% int)`),
+    ];
+    const rows = spreads.map((s) => [
+      String(s),
+      ...ranges.map((e) => results.find((r) => r.spread === s && r.eventRange === e)?.[key] ?? Number.NaN),
+    ]);
+    return `${title}\n${formatTable(headers, rows).replace(/^/gm, "  ")}`;
+  }).join("\n\n");
+}
+
+function internalOf(results: CellResult[], range: number): number {
+  return results.find((r) => r.eventRange === range)?.internal ?? Number.NaN;
+}
+
+/** Every cell as one CSV row. */
+export function sweepCsv(results: CellResult[]): string {
+  const columns = Object.keys(results[0] ?? {}) as (keyof CellResult)[];
+  return (
+    [columns.join(","), ...results.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n"
+  );
+}
+
+/** A heatmap of one metric over the grid, value printed in each cell. */
+export function heatmap(results: CellResult[], key: MetricKey, title: string): ChartSpec {
+  const values = results.map((r) => ({
+    spread: r.spread,
+    range: `${r.eventRange} (${Math.round(r.internal * 100)}%)`,
+    order: r.eventRange,
+    value: r[key],
+  }));
+  const x = {
+    field: "range",
+    type: "ordinal",
+    sort: { field: "order" },
+    title: "event range (internal probability)",
+  };
+  const y = {
+    field: "spread",
+    type: "ordinal",
+    sort: "descending",
+    title: "rate spread (rates in [max - spread, max])",
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", view: { stroke: null } },
+    data: { values },
+    width: 380,
+    height: 280,
+    encoding: { x, y },
+    layer: [
+      {
+        mark: "rect",
+        encoding: {
+          color: { field: "value", type: "quantitative", scale: { scheme: "viridis" }, title: null },
+          description: { field: "value" },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 12 },
+        encoding: {
+          text: { field: "value", type: "quantitative", format: ".2f" },
+          color: { value: "white" },
+        },
+      },
+    ],
+  };
+}
