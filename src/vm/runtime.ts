@@ -155,9 +155,10 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
         }
       },
       () => {
-        cancelDrain = time.at(startAt + config.durationS * 1000 + config.drainMs, () =>
-          resolve({ reason: "duration" }),
-        );
+        // Drain after the planned end, or after the last tick if this VM ran late (it started
+        // after its start time and caught up): peers that were late too still reach it.
+        const end = Math.max(startAt + config.durationS * 1000, time.now()) + config.drainMs;
+        cancelDrain = time.at(end, () => resolve({ reason: "duration" }));
       },
     );
     const onAbort = (): void => {

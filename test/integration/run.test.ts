@@ -63,6 +63,8 @@ function alive(pid: number): boolean {
   }
 }
 
+// The VMs of these runs start through tsx, several at once on a 2-core machine: --start-delay 4000
+// gives them time to listen before their shared first tick, so checks see an orderly run.
 describe("clocklab run", { timeout: 120_000 }, () => {
   it("runs 5 VMs x 2 trials whose logs pass every check, with a complete run.json and logs/latest", async () => {
     const logDir = join(root, "five");
@@ -70,6 +72,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const result = await startCli(
       [
         "run",
+        "--start-delay",
+        "4000",
         "--vms",
         "5",
         "--trials",
@@ -138,6 +142,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const result = await startCli(
       [
         "run",
+        "--start-delay",
+        "4000",
         "--trials",
         "1",
         "--duration",
@@ -175,6 +181,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const proc = startCli(
       [
         "run",
+        "--start-delay",
+        "4000",
         "--trials",
         "2",
         "--duration",
@@ -208,6 +216,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const proc = startCli(
       [
         "run",
+        "--start-delay",
+        "4000",
         "--trials",
         "2",
         "--duration",
@@ -242,6 +252,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const result = await startCli(
       [
         "compare",
+        "--start-delay",
+        "4000",
         "--transports",
         "zmq,tcp",
         "--trials",
@@ -277,6 +289,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     try {
       const result = await startCli([
         "run",
+        "--start-delay",
+        "4000",
         "--trials",
         "1",
         "--duration",
