@@ -2,6 +2,14 @@
 import { processIo } from "./io.js";
 import { main } from "./program.js";
 
+// A reader that goes away (`clocklab sim --help | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const code = await main(process.argv.slice(2), processIo);
 process.exitCode = code;
 // Sockets are closed by now; should anything still hold the loop open, do not hang the shell.

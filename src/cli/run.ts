@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { RUN_DEFAULTS, type RunConfig, resolveExperiments } from "../run/config.js";
+import { type Overrides, RUN_DEFAULTS, type RunConfig, resolveExperiments } from "../run/config.js";
 import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
@@ -12,16 +12,7 @@ import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-export interface RunOptions extends FaultFlags {
-  experiment: string;
-  vms?: number;
-  trials?: number;
-  duration?: number;
-  rateMin?: number;
-  rateMax?: number;
-  rates?: number[];
-  eventRange?: number;
-  multiplier?: number;
+export interface RunOptions extends FaultFlags, PresetFlags {
   seed?: number;
   transport: string;
   logDir: string;
@@ -55,16 +46,7 @@ function validFaults(opts: FaultFlags): FaultFlags {
 
 /** Turns flags into a run configuration; throws UsageError naming the flag. */
 export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): RunConfig {
-  const experiments = resolveExperiments(opts.experiment, {
-    vms: opts.vms,
-    trials: opts.trials,
-    durationS: opts.duration,
-    rateMin: opts.rateMin,
-    rateMax: opts.rateMax,
-    rates: opts.rates,
-    eventRange: opts.eventRange,
-    multiplier: opts.multiplier,
-  });
+  const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
   if (opts.basePort + Math.max(...experiments.map((e) => e.vms)) - 1 > 65535) {
     throw new UsageError(`--base-port: ${opts.basePort} leaves too few ports below 65536 for the VMs`);
   }
@@ -85,12 +67,9 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
   };
 }
 
-/**
- * The experiment flags `run` and `compare` share: presets, sizes, rates, seed, ports, timing,
- * faults. Everything but the choice of transport.
- */
-export function addExperimentOptions(command: Command): Command {
-  command
+/** The preset and the flags that override it: what `run`, `compare` and `sim` all take. */
+export function addPresetOptions(command: Command): Command {
+  return command
     .addOption(
       new Option("--experiment <name>", "preset to run")
         .choices(["standard", "smaller-variation", "all"])
@@ -107,7 +86,42 @@ export function addExperimentOptions(command: Command): Command {
       "draws 1..r: 1..P send to one peer, P+1 to all, the rest internal",
       integer(1),
     )
-    .option("--multiplier <m>", "multiply every rate", positive(0))
+    .option("--multiplier <m>", "multiply every rate", positive(0));
+}
+
+/** The preset overrides among parsed flags, for resolveExperiments. */
+export function presetOverrides(opts: PresetFlags): Overrides {
+  return {
+    vms: opts.vms,
+    trials: opts.trials,
+    durationS: opts.duration,
+    rateMin: opts.rateMin,
+    rateMax: opts.rateMax,
+    rates: opts.rates,
+    eventRange: opts.eventRange,
+    multiplier: opts.multiplier,
+  };
+}
+
+/** The flags addPresetOptions defines, as commander parses them. */
+export interface PresetFlags {
+  experiment: string;
+  vms?: number;
+  trials?: number;
+  duration?: number;
+  rateMin?: number;
+  rateMax?: number;
+  rates?: number[];
+  eventRange?: number;
+  multiplier?: number;
+}
+
+/**
+ * The experiment flags `run` and `compare` share: presets, sizes, rates, seed, ports, timing,
+ * faults. Everything but the choice of transport.
+ */
+export function addExperimentOptions(command: Command): Command {
+  addPresetOptions(command)
     .option("--seed <n>", "seed of every rate and event draw (default: random, in run.json)", integer(0))
     .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
     .option("--base-port <port>", "port of the first VM", integer(1, 65535), RUN_DEFAULTS.basePort)

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import { renderCharts, writeHtml } from "../report/index.js";
@@ -9,19 +9,10 @@ import { simulateRun } from "../sim/run.js";
 import { parseLatency } from "../transport/faults.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
-import { integer, positive } from "./parse.js";
-import { rateList } from "./run.js";
+import { integer } from "./parse.js";
+import { addPresetOptions, type PresetFlags, presetOverrides } from "./run.js";
 
-interface SimOptions {
-  experiment: string;
-  vms?: number;
-  trials?: number;
-  duration?: number;
-  rateMin?: number;
-  rateMax?: number;
-  rates?: number[];
-  eventRange?: number;
-  multiplier?: number;
+interface SimOptions extends PresetFlags {
   seed: number;
   logDir: string;
   basePort: number;
@@ -33,25 +24,10 @@ interface SimOptions {
 
 /** `clocklab sim`: the same experiments as `run`, with the same VM core, in virtual time. */
 export function simCommand(io: CliIo): Command {
-  return new Command("sim")
-    .description("simulate experiments in virtual time: the same VM code, deterministic, far faster")
-    .addOption(
-      new Option("--experiment <name>", "preset to run")
-        .choices(["standard", "smaller-variation", "all"])
-        .default("standard"),
-    )
-    .option("--vms <n>", "VMs per trial", integer(2, 1000))
-    .option("--trials <n>", "trials per experiment", integer(1))
-    .option("--duration <s>", "seconds of virtual time per trial", positive(0))
-    .option("--rate-min <n>", "lowest random rate (ticks/s)", integer(1))
-    .option("--rate-max <n>", "highest random rate (ticks/s)", integer(1))
-    .option("--rates <list>", "fixed rate per VM instead, e.g. 1,3,6 (sets --vms)", rateList)
-    .option(
-      "--event-range <r>",
-      "draws 1..r: 1..P send to one peer, P+1 to all, the rest internal",
-      integer(1),
-    )
-    .option("--multiplier <m>", "multiply every rate", positive(0))
+  const command = new Command("sim").description(
+    "simulate experiments in virtual time: the same VM code, deterministic, far faster",
+  );
+  return addPresetOptions(command)
     .option("--seed <n>", "seed of every rate, event and latency draw", integer(0), 1)
     .option("--latency <model>", "network delay: MS, uniform:MIN-MAX or exp:MEAN (ms)", "0.1")
     .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
@@ -76,16 +52,7 @@ Examples:
   clocklab sim --vms 20 --duration 3600 --no-logs`,
     )
     .action(async (opts: SimOptions) => {
-      const experiments = resolveExperiments(opts.experiment, {
-        vms: opts.vms,
-        trials: opts.trials,
-        durationS: opts.duration,
-        rateMin: opts.rateMin,
-        rateMax: opts.rateMax,
-        rates: opts.rates,
-        eventRange: opts.eventRange,
-        multiplier: opts.multiplier,
-      });
+      const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
       const runDir = opts.logs
         ? join(opts.logDir, `${runStamp(new Date())}-sim-${opts.experiment}`)
         : undefined;

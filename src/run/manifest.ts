@@ -1,5 +1,7 @@
 import { renameSync, writeFileSync } from "node:fs";
+import { arch, cpus, hostname, platform } from "node:os";
 import { join } from "node:path";
+import * as zmq from "zeromq";
 import type { SimConfig } from "../sim/run.js";
 import type { RunConfig } from "./config.js";
 
@@ -39,6 +41,18 @@ export interface Manifest {
   config: RunConfig | (SimConfig & { mode: "sim" });
   trials: TrialEntry[];
   checksPassed?: boolean;
+}
+
+/** The machine and versions a run ran on, for run.json. */
+export function hostInfo(): Manifest["host"] {
+  return {
+    hostname: hostname(),
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    node: process.version,
+    zeromq: zmq.version,
+  };
 }
 
 /** Writes run.json atomically (temp file + rename), so a reader never sees half of it. */

@@ -1,7 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from "node:fs";
-import { arch, cpus, hostname, platform } from "node:os";
 import { basename, dirname, join } from "node:path";
-import * as zmq from "zeromq";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "../cli/io.js";
@@ -10,7 +8,7 @@ import { renderCharts, writeHtml } from "../report/index.js";
 import { VERSION } from "../version.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
-import { type Manifest, writeManifest } from "./manifest.js";
+import { hostInfo, type Manifest, writeManifest } from "./manifest.js";
 import { checkPortsFree } from "./ports.js";
 import { LogTail } from "./tail.js";
 import { type CliEntry, experimentDir, type RunningVm, spawnTrial, stopAll } from "./trial.js";
@@ -82,14 +80,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     status: "running",
     command: env.command,
     startedAt: new Date().toISOString(),
-    host: {
-      hostname: hostname(),
-      platform: platform(),
-      arch: arch(),
-      cpus: cpus().length,
-      node: process.version,
-      zeromq: zmq.version,
-    },
+    host: hostInfo(),
     config: run,
     trials: [],
   };

@@ -1,7 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { arch, cpus, hostname, platform } from "node:os";
 import { join } from "node:path";
-import * as zmq from "zeromq";
 import { BufferedFile } from "../analysis/buffered-file.js";
 import { summarizeExperiments } from "../analysis/experiment.js";
 import type { InspectReport } from "../analysis/inspect.js";
@@ -11,7 +9,7 @@ import type { Located } from "../log/reader.js";
 import type { LogSink } from "../log/schema.js";
 import type { ExperimentConfig } from "../run/config.js";
 import type { Manifest, TrialEntry } from "../run/manifest.js";
-import { writeManifest } from "../run/manifest.js";
+import { hostInfo, writeManifest } from "../run/manifest.js";
 import type { LatencyModel } from "../transport/faults.js";
 import { VERSION } from "../version.js";
 import { simulateTrial } from "./trial.js";
@@ -125,14 +123,7 @@ export async function simulateRun(config: SimConfig, command: string[]): Promise
       command,
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
-      host: {
-        hostname: hostname(),
-        platform: platform(),
-        arch: arch(),
-        cpus: cpus().length,
-        node: process.version,
-        zeromq: zmq.version,
-      },
+      host: hostInfo(),
       config: { mode: "sim", ...config },
       trials: entries,
     };

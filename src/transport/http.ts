@@ -6,9 +6,8 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { SetupError } from "../errors.js";
-import { hostPort } from "./address.js";
 import { MAX_STREAM_FRAME } from "./framing.js";
+import { listenOn, type PeerSender, PeerSenders } from "./peers.js";
 import type { PeerAddress, Transport, TransportHandlers, TransportOptions } from "./transport.js";
 
 /** The one path a VM accepts messages on. */
@@ -24,7 +23,7 @@ export interface HttpTransportOptions extends TransportOptions {
 }
 
 /** One peer: a keep-alive agent, a queue, and up to `concurrency` POSTs in flight. */
-class Poster {
+class Poster implements PeerSender {
   readonly #agent: Agent;
   readonly #queue: Uint8Array[] = [];
   #inFlight = 0;
@@ -119,7 +118,7 @@ function reply(res: ServerResponse, status: number): void {
  * messages can arrive out of order; the VM's per-sender reorder buffer puts them back.
  */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const posters = new Map<string, Poster>();
+  const posters = new PeerSenders<Poster>();
   let server: Server | undefined;
 
   function handle(req: IncomingMessage, res: ServerResponse, h: TransportHandlers): void {
@@ -157,37 +156,17 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     name: "http",
     async start(h: TransportHandlers): Promise<void> {
       const srv = createServer({ keepAliveTimeout: 10_000 }, (req, res) => handle(req, res, h));
-      await new Promise<void>((resolve, reject) => {
-        srv.once("error", (err: NodeJS.ErrnoException) =>
-          reject(
-            new SetupError(
-              err.code === "EADDRINUSE"
-                ? `--port: ${options.self.port} is already in use`
-                : `cannot listen on ${hostPort(options.self)}`,
-              { cause: err },
-            ),
-          ),
-        );
-        srv.listen({ host: options.self.host, port: options.self.port, exclusive: true }, () => resolve());
-      });
+      await listenOn(srv, options.self);
       server = srv;
       for (const peer of options.peers) {
-        posters.set(peer.id, new Poster(peer, options.concurrency ?? 4, options.backoffMs ?? 50));
+        posters.add(peer.id, new Poster(peer, options.concurrency ?? 4, options.backoffMs ?? 50));
       }
     },
     send(peerId: string, frame: Uint8Array): void {
-      const poster = posters.get(peerId);
-      if (poster === undefined) throw new Error(`no connection to peer ${peerId}`);
-      poster.send(frame);
+      posters.send(peerId, frame);
     },
     async close(lingerMs = options.linger ?? 200): Promise<number> {
-      await Promise.all([...posters.values()].map((p) => p.drained(lingerMs)));
-      let unsent = 0;
-      for (const p of posters.values()) {
-        unsent += p.unsent;
-        p.close();
-      }
-      posters.clear();
+      const unsent = await posters.close(lingerMs);
       const srv = server;
       server = undefined;
       if (srv !== undefined) {

@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { SetupError } from "../errors.js";
 import { FrameReader, lengthPrefixed, MAX_STREAM_FRAME } from "./framing.js";
+import { listenOn, type PeerSender, PeerSenders } from "./peers.js";
 import type { PeerAddress, Transport, TransportHandlers, TransportOptions } from "./transport.js";
 
 export interface TcpTransportOptions extends TransportOptions {
@@ -13,7 +13,7 @@ export interface TcpTransportOptions extends TransportOptions {
 }
 
 /** One outgoing connection to a peer, with its queue of frames waiting for the connection. */
-class Link {
+class Link implements PeerSender {
   #socket: Socket | undefined;
   #connected = false;
   #queue: Buffer[] = [];
@@ -84,7 +84,7 @@ class Link {
  */
 export function createTcpTransport(options: TcpTransportOptions): Transport {
   const backoff = { backoffMs: options.backoffMs ?? 50, maxBackoffMs: options.maxBackoffMs ?? 1000 };
-  const links = new Map<string, Link>();
+  const links = new PeerSenders<Link>();
   const accepted = new Set<Socket>();
   let server: Server | undefined;
 
@@ -109,35 +109,15 @@ export function createTcpTransport(options: TcpTransportOptions): Transport {
     name: "tcp",
     async start(h: TransportHandlers): Promise<void> {
       const srv = createServer((socket) => accept(socket, h));
-      await new Promise<void>((resolve, reject) => {
-        srv.once("error", (err: NodeJS.ErrnoException) => {
-          reject(
-            new SetupError(
-              err.code === "EADDRINUSE"
-                ? `--port: ${options.self.port} is already in use`
-                : `cannot listen on ${options.self.host}:${options.self.port}`,
-              { cause: err },
-            ),
-          );
-        });
-        srv.listen({ host: options.self.host, port: options.self.port, exclusive: true }, () => resolve());
-      });
+      await listenOn(srv, options.self);
       server = srv;
-      for (const peer of options.peers) links.set(peer.id, new Link(peer, backoff));
+      for (const peer of options.peers) links.add(peer.id, new Link(peer, backoff));
     },
     send(peerId: string, frame: Uint8Array): void {
-      const link = links.get(peerId);
-      if (link === undefined) throw new Error(`no connection to peer ${peerId}`);
-      link.send(frame);
+      links.send(peerId, frame);
     },
     async close(lingerMs = options.linger ?? 200): Promise<number> {
-      await Promise.all([...links.values()].map((l) => l.drained(lingerMs)));
-      let unsent = 0;
-      for (const link of links.values()) {
-        unsent += link.unsent;
-        link.close();
-      }
-      links.clear();
+      const unsent = await links.close(lingerMs);
       for (const socket of accepted) socket.destroy();
       await new Promise<void>((resolve) =>
         server === undefined ? resolve() : server.close(() => resolve()),

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import * as zmq from "zeromq";
 import { SetupError } from "../errors.js";
 import { hostPort } from "./address.js";
@@ -19,15 +20,23 @@ export interface ZmqTransportOptions extends TransportOptions {
   linger?: number;
 }
 
+/** The VM id part of a routing id (`5001/3fa2c1d0` -> `5001`). */
+export function vmIdOf(routingId: string): string {
+  const slash = routingId.indexOf("/");
+  return slash < 0 ? routingId : routingId.slice(0, slash);
+}
+
 async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: number): Promise<void> {
   const deadline = Date.now() + retryMs;
+  let inUse: unknown;
   for (;;) {
     try {
       await router.bind(endpoint);
       return;
     } catch (err) {
-      const inUse = err instanceof Error && /in use/i.test(err.message);
-      if (!inUse || Date.now() >= deadline) throw err;
+      // After one refusal libzmq may answer a retry with another error; the cause is the port.
+      if (err instanceof Error && /in use/i.test(err.message)) inUse = err;
+      if (inUse === undefined || Date.now() >= deadline) throw inUse ?? err;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -41,9 +50,11 @@ async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: numb
  */
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
-  // handover: a peer that reconnects with the same routing id (a restarted VM) takes over from
-  // its dead connection; without it libzmq ignores the newcomer while the old pipe lingers.
-  const router = new zmq.Router({ linger: 0, handover: true });
+  const router = new zmq.Router({ linger: 0 });
+  // Routing id = VM id + "/" + a tag of this incarnation. A restarted VM is then a new peer to
+  // every ROUTER: libzmq ignores a newcomer whose routing id a lingering old connection still
+  // holds, and its handover option, the other way out, trips an assertion in libzmq 4.3.5.
+  const routingId = `${options.self.id}/${randomBytes(4).toString("hex")}`;
   const dealers = new Map<string, { socket: zmq.Dealer; queue: SendQueue }>();
   let closed = false;
   const endpoint = `tcp://${hostPort(options.self)}`;
@@ -56,7 +67,7 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
           h.fault(`expected one frame after the routing id, got ${parts.length - 1}`);
           continue;
         }
-        h.frame(payload, id.toString("utf8"));
+        h.frame(payload, vmIdOf(id.toString("utf8")));
       }
     } catch (err) {
       if (!closed) h.fault(`receive failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -84,7 +95,7 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       }
       void receiveLoop(h);
       for (const peer of options.peers) {
-        const socket = new zmq.Dealer({ routingId: options.self.id, linger });
+        const socket = new zmq.Dealer({ routingId, linger });
         socket.connect(`tcp://${hostPort(peer)}`);
         const queue = new SendQueue(
           (frame) => socket.send(frame),
