@@ -3,22 +3,16 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIo } from "../../src/cli/io.js";
 import { normalizeSingleDash } from "../../src/cli/parse.js";
 import { main } from "../../src/cli/program.js";
 import { readLog } from "../../src/log/reader.js";
 import type { StartRecord } from "../../src/log/schema.js";
 import { createMemoryTransport, MemoryNetwork } from "../../src/transport/memory.js";
 import type { TransportFactory } from "../../src/transport/transport.js";
+import { captureIo } from "../helpers/io.js";
 
 const dir = mkdtempSync(join(tmpdir(), "clocklab-cli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture(): CliIo & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { outs, errs, out: (l) => outs.push(l), err: (l) => errs.push(l), setExitCode: () => {} };
-}
 
 const memoryRegistry = () => {
   const network = new MemoryNetwork();
@@ -53,7 +47,7 @@ describe("clocklab vm arguments", () => {
   ];
   for (const [args, pattern] of usage) {
     it(`refuses ${args.slice(1).join(" ")} with one line and exit 2`, async () => {
-      const io = capture();
+      const io = captureIo();
       assert.equal(await main(args, io, memoryRegistry()), 2);
       assert.equal(io.errs.length, 1, io.errs.join("\n"));
       assert.match(io.errs[0] ?? "", pattern);
@@ -70,7 +64,7 @@ describe("clocklab vm arguments", () => {
   });
 
   it("prints help that teaches, exit 0", async () => {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await main(["vm", "--help"], io, memoryRegistry()), 0);
     const help = io.outs.join("\n");
     assert.match(help, /--overridefreq/);
@@ -78,7 +72,7 @@ describe("clocklab vm arguments", () => {
   });
 
   it("runs the original command line in-process and logs start, ticks and stop", async () => {
-    const io = capture();
+    const io = captureIo();
     const args = "vm -port 5001 -others 5002 5003 -trial 2 -duration 1 -multiplier 2 -overridefreq 3";
     const code = await main([...args.split(" "), "--log-dir", dir, "--drain", "0"], io, memoryRegistry());
     assert.equal(code, 0, io.errs.join("\n"));

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -8,7 +7,7 @@ import { inspectPaths } from "../../src/analysis/inspect.js";
 import type { TrialAnalysis, VmStats } from "../../src/analysis/trial.js";
 import { resolveExperiments } from "../../src/run/config.js";
 import { simulateRun } from "../../src/sim/run.js";
-import { killAll, startCli } from "../helpers/processes.js";
+import { freePortBlock, killAll, startCli } from "../helpers/processes.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-faithful-"));
 after(() => {
@@ -16,30 +15,11 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function freeBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    const servers = Array.from({ length: count }, () => createServer());
-    const bound = await Promise.all(
-      servers.map(
-        (s, i) =>
-          new Promise<boolean>((resolve) => {
-            s.once("error", () => resolve(false));
-            s.listen(base + i, "127.0.0.1", () => resolve(true));
-          }),
-      ),
-    );
-    await Promise.all(servers.map((s, i) => (bound[i] ? new Promise((r) => s.close(r)) : undefined)));
-    if (bound.every(Boolean)) return base;
-  }
-  throw new Error("no block of free ports");
-}
-
 const within = (a: number, b: number, fraction: number) => Math.abs(a - b) <= fraction * Math.max(a, b);
 
 describe("the simulator against real processes", { timeout: 120_000 }, () => {
   it("agrees with a real run of the same rates and seed: ticks exactly, clocks and traffic closely", async () => {
-    const base = await freeBlock(3);
+    const base = await freePortBlock(3);
     const args = [
       "--rates",
       "2,4,6",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readLog } from "../../src/log/reader.js";
 import type { Manifest } from "../../src/run/manifest.js";
-import { killAll, startCli } from "../helpers/processes.js";
+import { freePortBlock, killAll, startCli } from "../helpers/processes.js";
 import { analyzeFolder } from "../helpers/trial-logs.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-run-"));
@@ -14,26 +14,6 @@ after(() => {
   killAll();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** A base port with `count` free ports above it, probed on 127.0.0.1. */
-async function basePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    const servers = Array.from({ length: count }, () => createServer());
-    const bound = await Promise.all(
-      servers.map(
-        (s, i) =>
-          new Promise<boolean>((resolve) => {
-            s.once("error", () => resolve(false));
-            s.listen(base + i, "127.0.0.1", () => resolve(true));
-          }),
-      ),
-    );
-    await Promise.all(servers.map((s, i) => (bound[i] ? new Promise((r) => s.close(r)) : undefined)));
-    if (bound.every(Boolean)) return base;
-  }
-  throw new Error("no block of free ports");
-}
 
 /** Waits until the first trial's VMs of the one run under `logDir` are ticking; its run.json. */
 async function untilTicking(logDir: string): Promise<Manifest | undefined> {
@@ -68,7 +48,7 @@ function alive(pid: number): boolean {
 describe("clocklab run", { timeout: 120_000 }, () => {
   it("runs 5 VMs x 2 trials whose logs pass every check, with a complete run.json and logs/latest", async () => {
     const logDir = join(root, "five");
-    const base = await basePort(5);
+    const base = await freePortBlock(5);
     const result = await startCli(
       [
         "run",
@@ -123,7 +103,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
 
   it("explains every message under loss, duplication, latency and a partition", async () => {
     const logDir = join(root, "faults");
-    const base = await basePort(3);
+    const base = await freePortBlock(3);
     // VM ids are ports picked at random, so the fault draws differ from run to run. Event range 3
     // makes every drawn tick a send; with about a hundred messages, loss 0.3, duplicate 0.5 and a
     // partition over the whole trial all happen except with odds below 1 in 10,000.
@@ -177,7 +157,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
 
   it("stops every VM cleanly on SIGINT: exit 130, stop records, no process left", async () => {
     const logDir = join(root, "sigint");
-    const base = await basePort(3);
+    const base = await freePortBlock(3);
     const proc = startCli(
       [
         "run",
@@ -212,7 +192,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
 
   it("reports a VM that dies mid-trial and stops the run with --on-failure stop", async () => {
     const logDir = join(root, "dies");
-    const base = await basePort(3);
+    const base = await freePortBlock(3);
     const proc = startCli(
       [
         "run",
@@ -248,7 +228,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
 
   it("compares transports on the same seeded experiment, side by side", async () => {
     const logDir = join(root, "compare");
-    const base = await basePort(3);
+    const base = await freePortBlock(3);
     const result = await startCli(
       [
         "compare",
@@ -283,7 +263,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
 
   it("refuses a port in use with one line, exit 2, and starts nothing", async () => {
     const logDir = join(root, "busy");
-    const base = await basePort(3);
+    const base = await freePortBlock(3);
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(base + 1, "127.0.0.1", () => resolve()));
     try {

@@ -3,17 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/program.js";
+import { captureIo } from "../helpers/io.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-sim-"));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function capture(): CliIo & { outs: string[]; errs: string[] } {
-  const outs: string[] = [];
-  const errs: string[] = [];
-  return { outs, errs, out: (l) => outs.push(l), err: (l) => errs.push(l), setExitCode: () => {} };
-}
 
 /** Every log file under a folder, by path relative to the run folder, with its bytes. */
 function logsOf(logDir: string): Map<string, string> {
@@ -36,7 +30,7 @@ describe("clocklab sim", () => {
   it("gives byte-identical logs for the same configuration and seed, and they pass every check", async () => {
     const runs = [];
     for (const name of ["a", "b"]) {
-      const io = capture();
+      const io = captureIo();
       const code = await main(
         ["sim", "--experiment", "standard", "--seed", "1", "--log-dir", join(root, name)],
         io,
@@ -52,7 +46,7 @@ describe("clocklab sim", () => {
   });
 
   it("changes with the seed", async () => {
-    const io = capture();
+    const io = captureIo();
     await main(["sim", "--trials", "1", "--seed", "2", "--log-dir", join(root, "c")], io);
     const other = logsOf(join(root, "c"));
     const first = logsOf(join(root, "a"));
@@ -62,7 +56,7 @@ describe("clocklab sim", () => {
   });
 
   it("writes nothing with --no-logs and still reports every check", async () => {
-    const io = capture();
+    const io = captureIo();
     const dir = join(root, "none");
     const code = await main(
       ["sim", "--vms", "5", "--event-range", "8", "--duration", "120", "--no-logs", "--log-dir", dir],
