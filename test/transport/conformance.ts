@@ -3,9 +3,15 @@ import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { PeerAddress, Transport, TransportFactory } from "../../src/transport/transport.js";
+import type {
+  PeerAddress,
+  Transport,
+  TransportFactory,
+  TransportOptions,
+} from "../../src/transport/transport.js";
 import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
 import { ReorderBuffer } from "../../src/wire/reorder.js";
+import { freePorts } from "../helpers/processes.js";
 
 /** Builds a fresh set of addresses and a factory for one test (fresh ports, fresh network). */
 export type Setup = (count: number) => Promise<{ addresses: PeerAddress[]; factory: TransportFactory }>;
@@ -13,6 +19,17 @@ export type Setup = (count: number) => Promise<{ addresses: PeerAddress[]; facto
 interface Received {
   frame: Uint8Array;
   hint: string | undefined;
+}
+
+/** Setup for a transport on real sockets: fresh free ports on 127.0.0.1, a short linger. */
+export function onLoopback(create: (options: TransportOptions & { linger: number }) => Transport): Setup {
+  return async (count) => {
+    const ports = await freePorts(count);
+    return {
+      addresses: ports.map((port) => ({ id: String(port), host: "127.0.0.1", port })),
+      factory: (options) => create({ ...options, linger: 100 }),
+    };
+  };
 }
 
 /** Waits until `predicate` holds, polling on the event loop; fails after `limitMs`. */
