@@ -36,9 +36,8 @@ function internalOf(results: CellResult[], range: number): number {
 /** Every cell as one CSV row. */
 export function sweepCsv(results: CellResult[]): string {
   const columns = Object.keys(results[0] ?? {}) as (keyof CellResult)[];
-  return (
-    [columns.join(","), ...results.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n"
-  );
+  const lines = [columns.join(","), ...results.map((r) => columns.map((c) => csvCell(r[c])).join(","))];
+  return `${lines.join("\n")}\n`;
 }
 
 /** A heatmap of one metric over the grid, value printed in each cell. */
