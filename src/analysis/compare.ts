@@ -1,4 +1,5 @@
 import type { TableData } from "./columns.js";
+import { round3 } from "./series.js";
 import type { TrialAnalysis } from "./trial.js";
 
 /** One transport's figures over all its trials. */
@@ -23,7 +24,7 @@ export interface TransportRow {
 
 const mean = (xs: number[]) => {
   const ok = xs.filter((x) => Number.isFinite(x));
-  return ok.length === 0 ? Number.NaN : Math.round((ok.reduce((s, x) => s + x, 0) / ok.length) * 1000) / 1000;
+  return ok.length === 0 ? Number.NaN : round3(ok.reduce((s, x) => s + x, 0) / ok.length);
 };
 const max = (xs: number[]) => {
   const ok = xs.filter((x) => Number.isFinite(x));

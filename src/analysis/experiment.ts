@@ -1,4 +1,4 @@
-import { summarize } from "./series.js";
+import { round3, summarize } from "./series.js";
 import type { TrialAnalysis, VmStats } from "./trial.js";
 
 /** A value over an experiment's trials: mean and sample standard deviation. */
@@ -29,11 +29,9 @@ export interface ExperimentSummary {
   vms: ExperimentVm[];
 }
 
-const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
-
 function spread(values: number[]): Spread {
   const s = summarize(values.filter((v) => Number.isFinite(v)));
-  return { mean: r3(s.mean), sd: r3(s.sd) };
+  return { mean: round3(s.mean), sd: round3(s.sd) };
 }
 
 /** Means and spreads per VM over the trials of each experiment. */

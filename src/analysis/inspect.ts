@@ -28,6 +28,11 @@ export async function inspectPaths(
     );
     onTrial?.(trials.length, groups.length);
   }
+  return reportOf(paths, trials);
+}
+
+/** A report over analysed trials: verdict and per-experiment summaries derived from them. */
+export function reportOf(paths: readonly string[], trials: TrialAnalysis[]): InspectReport {
   return {
     paths: [...paths],
     ok: trials.every((t) => t.checks.every((c) => c.ok)),

@@ -39,6 +39,11 @@ export interface Summary {
   max: number;
 }
 
+/** Rounds to 3 decimals for reports; NaN and infinities pass through. */
+export function round3(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x;
+}
+
 /** The q-quantile (0..1) of sorted values, nearest rank. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;

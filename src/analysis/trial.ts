@@ -2,7 +2,7 @@ import { type Located, streamLog, TornLineError } from "../log/reader.js";
 import type { SendRecord, StartRecord } from "../log/schema.js";
 import { type CheckResult, Collector } from "./collector.js";
 import { SendIndex } from "./send-index.js";
-import { type Summary, summarize } from "./series.js";
+import { round3, type Summary, summarize } from "./series.js";
 import { type Grid, type TrialCollectors, VmPass, type WindowEvent } from "./vm-pass.js";
 
 /** Where one VM's records come from: a file (streamed) or records already in memory. */
@@ -84,8 +84,6 @@ export interface AnalyzeOptions {
   windowMs?: number;
 }
 
-const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
-
 /**
  * Checks and statistics of one trial, streaming each log twice: once for the sends (only those
  * lines are parsed), once for everything else. Memory grows with messages, not with records.
@@ -164,7 +162,7 @@ export async function analyzeTrial(
       c.wallTime,
     ].map((x) => x.result()),
     vms: passes.map((p) => vmStats(p, drift.perVm.get(p.vm))),
-    firstTickSpreadMs: firsts.length === 0 ? Number.NaN : r3(Math.max(...firsts) - Math.min(...firsts)),
+    firstTickSpreadMs: firsts.length === 0 ? Number.NaN : round3(Math.max(...firsts) - Math.min(...firsts)),
     spread: drift.spread,
     all: overall(passes),
     grid: { ...grid, clocks, queues: Object.fromEntries(passes.map((p) => [p.vm, Array.from(p.gridQueue)])) },
@@ -237,7 +235,7 @@ function driftStats(passes: VmPass[]) {
   }
   const stats = (xs: Float64Array) => {
     const s = summarize(xs);
-    return { mean: r3(s.mean), max: r3(s.max), final: r3(xs[xs.length - 1] ?? Number.NaN) };
+    return { mean: round3(s.mean), max: round3(s.max), final: round3(xs[xs.length - 1] ?? Number.NaN) };
   };
   return {
     perVm: new Map([...lag].map(([vm, xs]) => [vm, stats(xs)])),
@@ -262,19 +260,24 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     planned: p.start?.ticksPlanned ?? Number.NaN,
     events: { ...p.events },
     finalClock: p.clock,
-    clockPerSecond: r3(p.clock / duration),
-    clockPerRate: r3(p.clock / duration / rate),
-    jumps: { count: jumps.count, mean: r3(jumps.mean), p95: jumps.p95, max: jumps.max },
-    meanStep: r3(ticks === 0 ? Number.NaN : p.stepSum / ticks),
+    clockPerSecond: round3(p.clock / duration),
+    clockPerRate: round3(p.clock / duration / rate),
+    jumps: { count: jumps.count, mean: round3(jumps.mean), p95: jumps.p95, max: jumps.max },
+    meanStep: round3(ticks === 0 ? Number.NaN : p.stepSum / ticks),
     queue: {
-      mean: r3(queue.mean),
+      mean: round3(queue.mean),
       p95: queue.p95,
       max: queue.max,
       final: p.queue.values().at(-1) ?? Number.NaN,
     },
-    latencyMs: { count: latency.count, p50: r3(latency.p50), p99: r3(latency.p99), max: r3(latency.max) },
-    waitMs: { mean: r3(wait.mean), p99: r3(wait.p99), max: r3(wait.max) },
-    latenessMs: { mean: r3(late.mean), p99: r3(late.p99), max: r3(late.max) },
+    latencyMs: {
+      count: latency.count,
+      p50: round3(latency.p50),
+      p99: round3(latency.p99),
+      max: round3(latency.max),
+    },
+    waitMs: { mean: round3(wait.mean), p99: round3(wait.p99), max: round3(wait.max) },
+    latenessMs: { mean: round3(late.mean), p99: round3(late.p99), max: round3(late.max) },
     early: p.early,
     sent: stop?.sent ?? Number.NaN,
     received: stop?.received ?? Number.NaN,
@@ -283,7 +286,7 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     reordered: Object.values(stop?.links ?? {}).reduce((sum, l) => sum + (l.reordered ?? 0), 0),
     dropped: [...p.dropped.values()].reduce((sum, set) => sum + set.size, 0),
     rejectReasons: Object.fromEntries(p.rejectReasons),
-    gapped: [...p.inbound.values()].reduce((s, l) => s + l.gapped, 0),
+    gapped: [...p.inbound.values()].reduce((s, l) => s + l.gaps.size, 0),
     lag: lag ?? { mean: Number.NaN, max: Number.NaN, final: Number.NaN },
   };
 }
@@ -292,8 +295,13 @@ function overall(passes: VmPass[]): TrialAnalysis["all"] {
   const latency = summarize(passes.flatMap((p) => Array.from(p.latency.values())));
   const late = summarize(passes.flatMap((p) => Array.from(p.lateness.values())));
   return {
-    latencyMs: { count: latency.count, p50: r3(latency.p50), p99: r3(latency.p99), max: r3(latency.max) },
-    latenessMs: { mean: r3(late.mean), p99: r3(late.p99), max: r3(late.max) },
+    latencyMs: {
+      count: latency.count,
+      p50: round3(latency.p50),
+      p99: round3(latency.p99),
+      max: round3(latency.max),
+    },
+    latenessMs: { mean: round3(late.mean), p99: round3(late.p99), max: round3(late.max) },
   };
 }
 

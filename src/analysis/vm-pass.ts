@@ -29,7 +29,6 @@ export interface Grid {
 /** Per sender, what this VM took in. */
 export interface InboundLink {
   received: number;
-  gapped: number;
   /** The seqs given up on in `gap` records. */
   gaps: Set<number>;
   lastSeq: number;
@@ -126,7 +125,6 @@ export class VmPass {
       case "gap": {
         this.events.gap += 1;
         const link = this.#inbound(r.from);
-        link.gapped += r.missing.length;
         for (const seq of r.missing) link.gaps.add(seq);
         return;
       }
@@ -245,7 +243,7 @@ export class VmPass {
   #inbound(from: string): InboundLink {
     let link = this.inbound.get(from);
     if (link === undefined) {
-      link = { received: 0, gapped: 0, gaps: new Set(), lastSeq: 0, seen: new Uint8Array(64) };
+      link = { received: 0, gaps: new Set(), lastSeq: 0, seen: new Uint8Array(64) };
       this.inbound.set(from, link);
     }
     return link;

@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BufferedFile } from "../analysis/buffered-file.js";
-import { summarizeExperiments } from "../analysis/experiment.js";
-import type { InspectReport } from "../analysis/inspect.js";
+import { type InspectReport, reportOf } from "../analysis/inspect.js";
 import { analyzeTrial, memorySource, type TrialAnalysis } from "../analysis/trial.js";
 import { logFileName } from "../log/paths.js";
 import type { Located } from "../log/reader.js";
@@ -129,11 +128,6 @@ export async function simulateRun(config: SimConfig, command: string[]): Promise
     };
     writeManifest(config.runDir, manifest);
   }
-  const report: InspectReport = {
-    paths: config.runDir === undefined ? ["(in memory)"] : [config.runDir],
-    ok: trials.every((t) => t.checks.every((c) => c.ok)),
-    trials,
-    experiments: summarizeExperiments(trials),
-  };
+  const report = reportOf(config.runDir === undefined ? ["(in memory)"] : [config.runDir], trials);
   return { report, ticks, simulateMs };
 }

@@ -1,4 +1,4 @@
-import { summarize } from "../analysis/series.js";
+import { round3, summarize } from "../analysis/series.js";
 import type { ExperimentConfig } from "../run/config.js";
 import { simulateRun } from "../sim/run.js";
 import type { LatencyModel } from "../transport/faults.js";
@@ -33,8 +33,6 @@ export interface SweepSettings {
   latency: LatencyModel;
 }
 
-const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
-
 /** Simulates one cell's trials in memory and reduces them to the sweep's figures. */
 export async function runCell(cell: Cell, s: SweepSettings): Promise<CellResult> {
   const exp: ExperimentConfig = {
@@ -61,10 +59,10 @@ export async function runCell(cell: Cell, s: SweepSettings): Promise<CellResult>
     ...cell,
     vms: s.vms,
     trials: s.trials,
-    internal: r3((cell.eventRange - s.vms) / cell.eventRange),
-    slowestMeanJump: r3(finite.length === 0 ? 0 : summarize(finite).mean),
-    maxQueue: r3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.queue.max)))).mean),
-    maxLag: r3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.lag.max)))).mean),
+    internal: round3((cell.eventRange - s.vms) / cell.eventRange),
+    slowestMeanJump: round3(finite.length === 0 ? 0 : summarize(finite).mean),
+    maxQueue: round3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.queue.max)))).mean),
+    maxLag: round3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.lag.max)))).mean),
     ticks,
     allChecksPass: report.ok,
   };

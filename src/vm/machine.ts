@@ -77,17 +77,6 @@ export class Machine {
     return this.#ticks;
   }
 
-  /** Totals so far, for live views. */
-  counts(): { sent: number; received: number; rejected: number } {
-    let sent = 0;
-    let received = 0;
-    for (const link of this.#links.values()) {
-      sent += link.sent;
-      received += link.received;
-    }
-    return { sent, received, rejected: this.#rejected };
-  }
-
   /** Takes in one frame from the transport: validate, reorder, queue. Never throws. */
   receiveFrame(frame: Uint8Array, senderHint: string | undefined): void {
     if (this.#stopped) return;

@@ -43,7 +43,6 @@ export type RejectReason =
   | "duplicate"
   | "stale-epoch"
   | "seq-too-far"
-  | "buffer-full"
   | "handshake";
 
 /** What the receiving VM knows when it validates a frame. */
