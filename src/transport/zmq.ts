@@ -122,9 +122,9 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
         unsent += queue.length;
         socket.close();
       }
-      // close() releases the port later, on libzmq's I/O thread; unbind first and wait for it, so a
-      // VM restarted on the same port right away can bind it.
-      await router.unbind(endpoint).catch(() => {});
+      // No unbind first: unbinding tears down the accepted connections while close() tears them
+      // down too, and that race aborts libzmq 4.3.5 (pipe.cpp:355). close() frees the port a
+      // moment later on libzmq's I/O thread, which bindWithRetry covers for a quick restart.
       router.close();
       return unsent;
     },
