@@ -1,4 +1,5 @@
 import { experimentGrid, type TableData, trialGrid } from "./columns.js";
+import { crashLines } from "./crashes.js";
 import type { InspectReport } from "./inspect.js";
 import { formatNumber, formatTable } from "./table.js";
 import type { TrialAnalysis } from "./trial.js";
@@ -44,6 +45,7 @@ export function renderText(report: InspectReport, style: Style): string {
             style.bold(`trial ${t.trial}`) +
               ` first ticks within ${formatNumber(t.firstTickSpreadMs)} ms, clock spread max ${formatNumber(t.spread.max)} (final ${formatNumber(t.spread.final)})`,
             indent(text(trialGrid(t))),
+            ...crashLines(t).map((line) => indent(style.bad(`crash: ${line}`))),
             indent(checkLines(t, style)),
           ].join("\n"),
         ),

@@ -29,11 +29,19 @@ export interface Grid {
 /** Per sender, what this VM took in. */
 export interface InboundLink {
   received: number;
-  /** The seqs given up on in `gap` records. */
-  gaps: Set<number>;
-  lastSeq: number;
-  /** Which seqs were received, as a bitset (duplicates show up here). */
-  seen: Uint8Array;
+  /** The seqs given up on in `gap` records, per sender epoch (NaN: a gap record without epoch). */
+  gaps: Map<number, Set<number>>;
+  /** Per sender epoch: the highest seq received, and which were (a bitset; duplicates show here). */
+  streams: Map<number, { lastSeq: number; seen: Uint8Array }>;
+}
+
+/** One run of the VM's process within the log: from a `start` to a `stop` or to a crash. */
+export interface Incarnation {
+  start: StartRecord;
+  ticks: number;
+  /** Wall time of its last record. */
+  lastT: number;
+  stopped: boolean;
 }
 
 /** One tick, kept for the space-time window. */
@@ -56,11 +64,14 @@ export interface WindowEvent {
  * the send index, and accumulating statistics in flat series. Holds no record after visiting it.
  */
 export class VmPass {
+  /** The first start record (rate, duration and peers of the trial). */
   start: StartRecord | undefined;
   stop: Located<StopRecord> | undefined;
+  /** Every start-to-stop (or start-to-crash) run in this log, in order. */
+  readonly incarnations: Incarnation[] = [];
   readonly inbound = new Map<string, InboundLink>();
-  /** Per peer, the seqs this VM's fault layer dropped (loss or partition). */
-  readonly dropped = new Map<string, Set<number>>();
+  /** Per peer and this VM's epoch, the seqs its fault layer dropped (loss or partition). */
+  readonly dropped = new Map<string, Map<number, Set<number>>>();
   readonly events = { internal: 0, send: 0, receive: 0, reject: 0, gap: 0, fault: 0 };
   readonly rejectReasons = new Map<string, number>();
   readonly jumps = new Series();
@@ -77,6 +88,7 @@ export class VmPass {
   early = 0;
   records = 0;
   #vc: VectorClock = {};
+  /** Ticks over every incarnation. */
   #ticks = 0;
   #lastT = Number.NEGATIVE_INFINITY;
   #queueNow = 0;
@@ -99,6 +111,11 @@ export class VmPass {
     return this.#ticks;
   }
 
+  /** The incarnation being read. */
+  get current(): Incarnation | undefined {
+    return this.incarnations.at(-1);
+  }
+
   visit(l: Located): void {
     const r = l.record;
     this.records += 1;
@@ -110,13 +127,15 @@ export class VmPass {
     if (!(r.t >= this.#lastT))
       this.c.wallTime.fail(l, `t ${r.t} is before the previous record's ${this.#lastT}`);
     this.#lastT = r.t;
+    const current = this.current;
+    if (current !== undefined && r.event !== "start") current.lastT = r.t;
     switch (r.event) {
       case "start":
-        if (this.records !== 1) this.c.structure.fail(l, "start record not on the first line");
-        this.start = r;
+        this.#restart(l as Located<StartRecord>);
         return;
       case "stop":
         this.stop = l as Located<StopRecord>;
+        if (current !== undefined) current.stopped = true;
         return;
       case "reject":
         this.events.reject += 1;
@@ -124,16 +143,20 @@ export class VmPass {
         return;
       case "gap": {
         this.events.gap += 1;
-        const link = this.#inbound(r.from);
-        for (const seq of r.missing) link.gaps.add(seq);
+        const gaps = this.#inbound(r.from).gaps;
+        const epoch = r.epoch ?? Number.NaN;
+        const set = gaps.get(epoch) ?? new Set<number>();
+        for (const seq of r.missing) set.add(seq);
+        gaps.set(epoch, set);
         return;
       }
       case "fault":
         this.events.fault += 1;
         if (r.kind !== "duplicate") {
-          const set = this.dropped.get(r.to) ?? new Set<number>();
-          set.add(r.seq);
-          this.dropped.set(r.to, set);
+          const byEpoch = this.dropped.get(r.to) ?? new Map<number, Set<number>>();
+          const epoch = current?.start.epoch ?? 0;
+          byEpoch.set(epoch, (byEpoch.get(epoch) ?? new Set<number>()).add(r.seq));
+          this.dropped.set(r.to, byEpoch);
         }
         return;
       default:
@@ -146,32 +169,61 @@ export class VmPass {
     this.c.structure.checked += 1;
     const where = `${this.file}:${this.#lastLine}`;
     if (this.start === undefined) this.c.structure.fail(`${this.file}:1`, "no start record");
+    const last = this.current;
     if (this.stop === undefined)
-      this.c.structure.fail(where, "last record is not stop (killed VM or torn log)");
-    else if (this.stop.record.ticks !== this.#ticks) {
+      this.c.structure.fail(where, "last record is not stop (killed VM, not restarted, or torn log)");
+    else if (last !== undefined && this.stop.record.ticks !== last.ticks) {
       this.c.structure.fail(
         this.stop,
-        `stop says ${this.stop.record.ticks} ticks, the log has ${this.#ticks}`,
+        `stop says ${this.stop.record.ticks} ticks, the log has ${last.ticks}`,
       );
     }
     this.#fillGrid(Number.POSITIVE_INFINITY);
-    const start = this.start;
-    if (start !== undefined && this.stop?.record.reason === "duration") {
+    if (last !== undefined && this.stop?.record.reason === "duration") {
       this.c.ticks.checked += 1;
-      if (this.#ticks !== start.ticksPlanned) {
+      const { start } = last;
+      if (last.ticks !== start.ticksPlanned) {
         this.c.ticks.fail(
           where,
-          `${this.#ticks} ticks, planned floor(${start.rate} x ${start.duration}) = ${start.ticksPlanned}`,
+          `${last.ticks} ticks, planned floor(${start.rate} x ${start.duration}) = ${start.ticksPlanned}`,
         );
       }
+    }
+  }
+
+  /**
+   * A `start` record: the first one, or a restarted process continuing the log of one that
+   * crashed. The clocks carry on from what the log says (the VM recovers them from it).
+   */
+  #restart(l: Located<StartRecord>): void {
+    const r = l.record;
+    const previous = this.current;
+    this.start ??= r;
+    this.incarnations.push({ start: r, ticks: 0, lastT: r.t, stopped: false });
+    if (previous === undefined) {
+      if (this.records !== 1) this.c.structure.fail(l, "start record not on the first line");
+      return;
+    }
+    if (previous.stopped) this.c.structure.fail(l, "start after stop: two runs in one log");
+    this.stop = undefined;
+    if (r.epoch <= previous.start.epoch)
+      this.c.structure.fail(l, `restart with epoch ${r.epoch}, not above ${previous.start.epoch}`);
+    if (r.recovered !== undefined && r.recovered.clock !== this.clock) {
+      this.c.structure.fail(
+        l,
+        `resumed at clock ${r.recovered.clock}, the log's last clock is ${this.clock}`,
+      );
     }
   }
 
   #tick(l: Located<TickRecord>): void {
     const r = l.record;
     this.#ticks += 1;
+    const incarnation = this.current;
+    if (incarnation !== undefined) incarnation.ticks += 1;
+    const expectedTick = incarnation?.ticks ?? this.#ticks;
     this.events[r.event] += 1;
-    if (r.tick !== this.#ticks) this.c.structure.fail(l, `tick ${r.tick}, expected ${this.#ticks}`);
+    if (r.tick !== expectedTick) this.c.structure.fail(l, `tick ${r.tick}, expected ${expectedTick}`);
     this.#fillGrid(r.t);
     this.firstTickAt ??= r.t;
     this.lastTickAt = r.t;
@@ -195,7 +247,7 @@ export class VmPass {
         );
       if (r.clock - prev - 1 > 0) this.jumps.push(r.clock - prev - 1);
       this.#receive(l as Located<TickRecord & { event: "receive" }>);
-      const sentVc = this.sends.vc(r.from, this.vm, r.seq);
+      const sentVc = this.sends.vc(r.from, this.vm, r.seq, r.epoch);
       expectedVc = sentVc === undefined ? r.vc : vectorReceive(this.#vc, sentVc, this.vm);
     } else {
       const expected = lamportLocal(prev);
@@ -219,17 +271,24 @@ export class VmPass {
     const r = l.record;
     const link = this.#inbound(r.from);
     link.received += 1;
+    const epoch = r.epoch ?? Number.NaN;
+    let stream = link.streams.get(epoch);
+    if (stream === undefined) {
+      stream = { lastSeq: 0, seen: new Uint8Array(64) };
+      link.streams.set(epoch, stream);
+    }
     this.c.messages.checked += 1;
     this.c.fifo.checked += 1;
     if (r.seq <= MAX_TRACKED_SEQ) {
-      if (r.seq < link.seen.length * 8 && (link.seen[r.seq >> 3] ?? 0) & (1 << (r.seq & 7))) {
+      if (r.seq < stream.seen.length * 8 && (stream.seen[r.seq >> 3] ?? 0) & (1 << (r.seq & 7))) {
         this.c.messages.fail(l, `message ${r.from}->${this.vm} seq ${r.seq} received twice`);
       }
-      markSeen(link, r.seq);
+      markSeen(stream, r.seq);
     }
-    if (r.seq <= link.lastSeq) this.c.fifo.fail(l, `seq ${r.seq} from ${r.from} after seq ${link.lastSeq}`);
-    link.lastSeq = Math.max(link.lastSeq, r.seq);
-    const stamp = this.sends.clock(r.from, this.vm, r.seq);
+    if (r.seq <= stream.lastSeq)
+      this.c.fifo.fail(l, `seq ${r.seq} from ${r.from} after seq ${stream.lastSeq}`);
+    stream.lastSeq = Math.max(stream.lastSeq, r.seq);
+    const stamp = this.sends.clock(r.from, this.vm, r.seq, r.epoch);
     if (stamp === undefined)
       this.c.messages.fail(l, `no send of ${r.from}->${this.vm} seq ${r.seq} in the logs`);
     else if (stamp !== r.msgClock)
@@ -243,7 +302,7 @@ export class VmPass {
   #inbound(from: string): InboundLink {
     let link = this.inbound.get(from);
     if (link === undefined) {
-      link = { received: 0, gaps: new Set(), lastSeq: 0, seen: new Uint8Array(64) };
+      link = { received: 0, gaps: new Map(), streams: new Map() };
       this.inbound.set(from, link);
     }
     return link;
@@ -260,7 +319,7 @@ export class VmPass {
   }
 }
 
-function markSeen(link: InboundLink, seq: number): void {
+function markSeen(link: { seen: Uint8Array }, seq: number): void {
   if (seq >> 3 >= link.seen.length) {
     const grown = new Uint8Array(Math.max(link.seen.length * 2, (seq >> 3) + 1));
     grown.set(link.seen);

@@ -32,6 +32,7 @@ interface VmOptions extends FaultFlags {
   gapTimeout: number;
   drain: number;
   quiet: boolean;
+  fresh: boolean;
 }
 
 /** How far from now `--start-at` may lie: more is almost surely a unit mistake (s vs ms). */
@@ -76,6 +77,7 @@ export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () =
     gapTimeoutMs: opts.gapTimeout,
     drainMs: opts.drain,
     faults: faultSpecFrom(opts),
+    fresh: opts.fresh,
   };
 }
 
@@ -114,7 +116,8 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
       DEFAULT_GAP_TIMEOUT_MS,
     )
     .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
-    .option("--quiet", "print nothing but errors", false);
+    .option("--quiet", "print nothing but errors", false)
+    .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false);
   return addFaultOptions(command)
     .addHelpText(
       "after",
@@ -125,7 +128,13 @@ Examples:
 
 Each tick does one thing: take one message off the queue (clock = max(clock, msg) + 1), or draw
 v in 1..r: v <= P sends to peer v, v = P+1 sends to all peers, else an internal event.
-The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.`,
+The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.
+
+Crash and restart: a VM killed without its stop record (kill -9, a crash) leaves a log that
+ends mid-trial. Started again with the same --port, --trial and --log-dir, it resumes: it
+appends to that log with a new epoch, continues its Lamport and vector clocks and each
+sender's sequence from what was logged, and its peers reject messages of the old epoch.
+--fresh starts over instead.`,
     )
     .action(async (opts: VmOptions) => {
       const config = vmConfigFromOptions(opts, wallNow(), () => randomInt(0, 2 ** 31));
@@ -134,6 +143,12 @@ The log goes to <log-dir>/trial-<n>_vm-<port>_rate-<r>.jsonl.`,
           registry,
           signal,
           onStart: (start, logPath) => {
+            if (!opts.quiet && start.recovered !== undefined) {
+              const r = start.recovered;
+              io.err(
+                `vm ${start.vm}: resuming a crashed run: its log stopped at tick ${r.ticks}, clock ${r.clock}${r.tornBytes > 0 ? `, ${r.tornBytes} bytes of a torn line cut` : ""}; new epoch ${start.epoch}`,
+              );
+            }
             if (!opts.quiet) {
               io.err(
                 `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,

@@ -29,6 +29,12 @@ export interface StartRecord extends Base {
   ticksPlanned: number;
   gapTimeoutMs: number;
   drainMs: number;
+  /**
+   * Present when this incarnation resumed a log whose previous incarnation crashed (no `stop`):
+   * that incarnation's epoch, the ticks it logged, and the bytes of a torn last line cut off.
+   * Clocks and per-sender positions continue from what it logged.
+   */
+  recovered?: { epoch: number; ticks: number; clock: number; tornBytes: number };
 }
 
 /** Fields of every tick record. */
@@ -60,6 +66,8 @@ export interface ReceiveRecord extends TickBase {
   msgClock: number;
   sentAt: number;
   arrivedAt: number;
+  /** The sender's epoch: which incarnation's sequence `seq` belongs to (absent in older logs). */
+  epoch?: number;
 }
 
 export interface RejectRecord extends Base {
@@ -74,6 +82,8 @@ export interface GapRecord extends Base {
   event: "gap";
   from: string;
   missing: number[];
+  /** The sender's epoch the missing seqs belong to (absent in older logs). */
+  epoch?: number;
 }
 
 /** A message the sender's fault layer dropped (loss, partition) or sent twice (duplicate). */

@@ -10,17 +10,18 @@ export interface FileSink extends LogSink {
 }
 
 /**
- * Opens a JSON Lines log for appending. Each record is one `write` call of one complete line,
- * issued before `write` returns: a killed VM loses at most the record being written, and a
- * torn line can only ever be the last one.
+ * Opens a JSON Lines log, emptied first unless `append` (a restarted VM continuing the log of
+ * its crashed incarnation). Each record is one `write` call of one complete line, issued
+ * before `write` returns: a killed VM loses at most the record being written, and a torn line
+ * can only ever be the last one.
  */
-export function openLogFile(path: string): FileSink {
+export function openLogFile(path: string, append = false): FileSink {
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
     fd = openSync(
       path,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_TRUNC,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (append ? 0 : constants.O_TRUNC),
       0o644,
     );
   } catch (err) {

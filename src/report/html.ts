@@ -1,4 +1,5 @@
 import { experimentGrid, type TableData, trialGrid } from "../analysis/columns.js";
+import { crashLines } from "../analysis/crashes.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
@@ -41,7 +42,10 @@ function checks(t: TrialAnalysis): string {
 function trialSection(t: TrialAnalysis): string {
   const stats = table(trialGrid(t));
   const ok = t.checks.every((c) => c.ok);
-  return `<details${ok ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}, first ticks within ${num(t.firstTickSpreadMs)} ms</summary>${stats}${checks(t)}</details>`;
+  const crashes = crashLines(t)
+    .map((line) => `<p class="crash">${esc(line)}</p>`)
+    .join("");
+  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${t.crashes.length} crash(es)` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
 }
 
 /** One self-contained page: summary, checks and charts (SVG inline), nothing loaded from outside. */

@@ -1,3 +1,4 @@
+import type { Recovered } from "../log/recover.js";
 import type { LinkCounts, LogSink, RejectRecord, StopRecord } from "../log/schema.js";
 import type { Transport } from "../transport/transport.js";
 import { decodeFrame, encodeMessage } from "../wire/codec.js";
@@ -19,6 +20,8 @@ export interface MachineConfig {
   /** This process's incarnation, carried in every message. */
   epoch: number;
   reorder?: ReorderOptions;
+  /** State a crashed incarnation logged, to continue from instead of starting at zero. */
+  resume?: Pick<Recovered, "clock" | "vc" | "senders">;
 }
 
 /** Everything with side effects, injected so the same core runs in real and virtual time. */
@@ -63,6 +66,11 @@ export class Machine {
     this.#peerSet = new Set(config.peers);
     this.#reorder = new ReorderBuffer(config.reorder);
     for (const peer of config.peers) this.#links.set(peer, { sent: 0, received: 0, pending: 0 });
+    if (config.resume !== undefined) {
+      this.#clock = config.resume.clock;
+      this.#vc = config.resume.vc;
+      for (const [from, p] of config.resume.senders) this.#reorder.resume(from, p.epoch, p.next);
+    }
   }
 
   get clock(): number {
@@ -202,6 +210,7 @@ export class Machine {
       msgClock: msg.clock,
       sentAt: msg.sentAt,
       arrivedAt,
+      epoch: msg.epoch,
     });
   }
 
@@ -212,7 +221,13 @@ export class Machine {
           this.#queue.push({ msg: out.msg, arrivedAt: now });
           break;
         case "gap":
-          this.#deps.sink.write({ event: "gap", t: now, from: out.from, missing: out.missing });
+          this.#deps.sink.write({
+            event: "gap",
+            t: now,
+            from: out.from,
+            missing: out.missing,
+            epoch: out.epoch,
+          });
           break;
         case "duplicate":
         case "stale-epoch":

@@ -2,7 +2,8 @@ import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SetupError } from "../errors.js";
 import { logFileName } from "../log/paths.js";
-import type { StartRecord, StopRecord } from "../log/schema.js";
+import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
+import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
 import { openLogFile } from "../log/writer.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
@@ -48,6 +49,8 @@ export interface VmConfig {
   drainMs: number;
   /** Faults injected on this VM's sends. @default NO_FAULTS */
   faults?: FaultSpec;
+  /** Overwrite a crashed incarnation's log instead of continuing it. @default false */
+  fresh?: boolean;
 }
 
 /** What a finished VM reports. */
@@ -79,8 +82,17 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const factory = env.registry.get(config.transport);
   if (factory === undefined) throw new SetupError(`--transport: unknown transport "${config.transport}"`);
 
-  const logPath = logFileName(config.logDir, config.trial, config.self.id, rate);
-  const sink = openLogFile(logPath);
+  // A log of this trial and VM without a `stop` is a crashed incarnation: continue it.
+  const unfinished = config.fresh
+    ? undefined
+    : findUnfinishedLog(config.logDir, config.trial, config.self.id);
+  const recovered = unfinished === undefined ? undefined : recoverLog(unfinished);
+  const logPath = unfinished ?? logFileName(config.logDir, config.trial, config.self.id, rate);
+  const sink = openLogFile(logPath, recovered !== undefined);
+  // Frames may arrive as soon as the transport listens; what they cause is logged after `start`.
+  const early: LogRecord[] = [];
+  let started = false;
+  const gated: LogSink = { write: (r) => (started ? sink.write(r) : early.push(r)) };
   let startAt = Number.POSITIVE_INFINITY;
   const faults = config.faults ?? NO_FAULTS;
   const bare = factory({ self: config.self, peers: config.peers });
@@ -101,9 +113,13 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
       eventRange: config.eventRange,
       epoch,
       reorder: { gapTimeoutMs: config.gapTimeoutMs },
+      ...(recovered === undefined ? {} : { resume: recovered }),
     },
-    { now: () => time.now(), rng, transport, sink },
+    { now: () => time.now(), rng, transport, sink: gated },
   );
+  // The start record is stamped with when listening began, so what arrives before it is written
+  // (held in `early`) never has an earlier time than the record it follows.
+  const listenedAt = time.now();
   try {
     await transport.start({
       frame: (frame, hint) => machine.receiveFrame(frame, hint),
@@ -111,7 +127,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     });
   } catch (err) {
     sink.close();
-    rmSync(logPath, { force: true });
+    if (recovered === undefined) rmSync(logPath, { force: true });
     throw err;
   }
 
@@ -120,7 +136,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
   const start: StartRecord = {
     event: "start",
-    t: time.now(),
+    t: listenedAt,
     vm: config.self.id,
     trial: config.trial,
     rate,
@@ -138,7 +154,14 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     gapTimeoutMs: config.gapTimeoutMs,
     drainMs: config.drainMs,
   };
+  if (recovered !== undefined) {
+    const { epoch: previous, ticks, clock, tornBytes } = recovered;
+    start.recovered = { epoch: previous, ticks, clock, tornBytes };
+    cutTornTail(recovered);
+  }
   sink.write(start);
+  started = true;
+  for (const r of early) sink.write(r);
   env.onStart?.(start, logPath);
 
   const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {

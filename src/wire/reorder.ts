@@ -18,7 +18,7 @@ export type ReorderOutput =
   | { kind: "duplicate"; msg: WireMessage }
   | { kind: "stale-epoch"; msg: WireMessage }
   | { kind: "seq-too-far"; msg: WireMessage }
-  | { kind: "gap"; from: string; missing: number[] };
+  | { kind: "gap"; from: string; epoch: number; missing: number[] };
 
 export interface ReorderOptions {
   /** Milliseconds to wait for a missing seq before giving up on it. @default 2000 */
@@ -93,6 +93,14 @@ export class ReorderBuffer {
     return out;
   }
 
+  /**
+   * Continues a sender's stream where a previous incarnation of this receiver left it (read
+   * back from its log): `next` is the first seq not yet received or given up on.
+   */
+  resume(from: string, epoch: number, next: number): void {
+    this.#senders.set(from, { epoch, next, held: new Map(), gapSince: undefined });
+  }
+
   /** Messages that arrived ahead of a missing seq and had to wait, per sender, since the start. */
   reorderedBySender(): ReadonlyMap<string, number> {
     return this.#reordered;
@@ -118,7 +126,7 @@ export class ReorderBuffer {
     const first = Math.min(...state.held.keys());
     const missing: number[] = [];
     for (let s = state.next; s < first; s++) missing.push(s);
-    out.push({ kind: "gap", from, missing });
+    out.push({ kind: "gap", from, epoch: state.epoch, missing });
     state.next = first;
     this.#releaseRun(state, out);
     if (state.gapSince !== undefined) state.gapSince = now;

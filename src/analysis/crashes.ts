@@ -1,0 +1,21 @@
+import { formatNumber } from "./table.js";
+import type { TrialAnalysis } from "./trial.js";
+
+/** One sentence per crashed VM process of a trial, plus what went down with them. */
+export function crashLines(t: TrialAnalysis): string[] {
+  const lines = t.crashes.map((c) => {
+    const died = `vm ${c.vm} (epoch ${c.epoch}) died after tick ${c.afterTick}`;
+    const back =
+      c.restartedAt === undefined
+        ? "never restarted"
+        : `restarted ${formatNumber((c.restartedAt - c.at) / 1000)} s later with epoch ${c.newEpoch}` +
+          (c.tornBytes > 0 ? `, cutting a torn line of ${c.tornBytes} bytes` : "");
+    return `${died}, ${back}; its peers sent it ${c.sentWhileDown} message(s) while it was down`;
+  });
+  if (t.crashes.length > 0) {
+    lines.push(
+      `messages lost with the crashes (unaccounted on links with a crashed end): ${t.lostWithCrashes}`,
+    );
+  }
+  return lines;
+}
