@@ -231,7 +231,7 @@ function crashReports(passes: VmPass[], index: SendIndex): CrashReport[] {
 /**
  * Nothing lost: per link, what the sender logged as sent equals what the receiver took off its
  * queue, plus what was pending at its stop, plus what it gave up on in `gap` records, plus
- * what the sender's fault layer dropped. On a link with a crashed end, what is left over went
+ * what the sender's fault layer dropped, plus what its full queue refused. On a link with a crashed end, what is left over went
  * down with the crashed process (its queue, its unsent buffers, sends to it while it was
  * down and never redelivered): counted as lost with the crash, not flagged.
  */
@@ -272,7 +272,8 @@ function checkConservation(
     }
     const stop = receiver.stop;
     const pending = stop?.record.links[from]?.pending ?? 0;
-    const left = sent - (received + pending + gapped + droppedOnly);
+    const refused = link?.refused ?? 0;
+    const left = sent - (received + pending + gapped + droppedOnly + refused);
     if (left === 0) continue;
     if (left > 0 && (crashed(receiver) || crashed(sender))) {
       lostWithCrashes += left;
@@ -280,7 +281,7 @@ function checkConservation(
     }
     c.fail(
       stop ?? `${receiver.file}:end`,
-      `link ${from}->${to}: sent ${sent} != received ${received} + pending ${pending} + gap ${gapped} + dropped by faults ${droppedOnly}`,
+      `link ${from}->${to}: sent ${sent} != received ${received} + pending ${pending} + gap ${gapped} + dropped by faults ${droppedOnly} + refused by a full queue ${refused}`,
     );
   }
   return { check: c, lostWithCrashes };

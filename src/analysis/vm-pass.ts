@@ -29,6 +29,8 @@ export interface Grid {
 /** Per sender, what this VM took in. */
 export interface InboundLink {
   received: number;
+  /** Messages delivered to a full queue and refused (`reject` with reason `queue-full`). */
+  refused: number;
   /** The seqs given up on in `gap` records, per sender epoch (NaN: a gap record without epoch). */
   gaps: Map<number, Set<number>>;
   /** Per sender epoch: the highest seq received, and which were (a bitset; duplicates show here). */
@@ -140,6 +142,7 @@ export class VmPass {
       case "reject":
         this.events.reject += 1;
         this.rejectReasons.set(r.reason, (this.rejectReasons.get(r.reason) ?? 0) + 1);
+        if (r.reason === "queue-full" && r.from !== undefined) this.#inbound(r.from).refused += 1;
         return;
       case "gap": {
         this.events.gap += 1;
@@ -302,7 +305,7 @@ export class VmPass {
   #inbound(from: string): InboundLink {
     let link = this.inbound.get(from);
     if (link === undefined) {
-      link = { received: 0, gaps: new Map(), streams: new Map() };
+      link = { received: 0, refused: 0, gaps: new Map(), streams: new Map() };
       this.inbound.set(from, link);
     }
     return link;

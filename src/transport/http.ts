@@ -6,6 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import type { Duplex } from "node:stream";
 import { MAX_STREAM_FRAME } from "./framing.js";
 import { listenOn, type PeerSender, PeerSenders } from "./peers.js";
 import type { PeerAddress, Transport, TransportHandlers, TransportOptions } from "./transport.js";
@@ -20,6 +21,10 @@ export interface HttpTransportOptions extends TransportOptions {
   backoffMs?: number;
   /** @default 200 */
   linger?: number;
+  /** A request not complete (headers and body) this long after it began is dropped. @default 5000 */
+  requestTimeoutMs?: number;
+  /** Incoming connections at most; more are refused and counted. @default 256 */
+  maxConnections?: number;
 }
 
 /** One peer: a keep-alive agent, a queue, and up to `concurrency` POSTs in flight. */
@@ -120,27 +125,34 @@ function reply(res: ServerResponse, status: number): void {
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const posters = new PeerSenders<Poster>();
   let server: Server | undefined;
+  /** Connections whose current request's body is being read. */
+  const reading = new WeakSet<Duplex>();
 
   function handle(req: IncomingMessage, res: ServerResponse, h: TransportHandlers): void {
-    if (req.url !== MESSAGE_PATH) {
-      h.fault(`http: ${req.method} ${String(req.url).slice(0, 80)}: unknown path`);
+    const refusal =
+      req.url !== MESSAGE_PATH
+        ? { status: 404, why: "unknown path" }
+        : req.method !== "POST"
+          ? { status: 405, why: "method not allowed" }
+          : undefined;
+    if (refusal !== undefined) {
+      h.fault(`http: ${req.method} ${String(req.url).slice(0, 80)}: ${refusal.why}`);
+      // Read the body to its end before answering, or its bytes would be parsed as the next
+      // request on this keep-alive connection.
+      req.on("end", () => reply(res, refusal.status));
+      req.on("error", () => {});
       req.resume();
-      reply(res, 404);
-      return;
-    }
-    if (req.method !== "POST") {
-      h.fault(`http: ${req.method} ${MESSAGE_PATH}: method not allowed`);
-      req.resume();
-      reply(res, 405);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    reading.add(req.socket);
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_STREAM_FRAME) chunks.push(chunk);
     });
     req.on("end", () => {
+      reading.delete(req.socket);
       if (size > MAX_STREAM_FRAME) {
         h.fault(`http: body of ${size} bytes is over ${MAX_STREAM_FRAME}`);
         reply(res, 413);
@@ -149,13 +161,44 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       h.frame(Buffer.concat(chunks), undefined);
       reply(res, 204);
     });
-    req.on("error", () => h.fault("http: request broke off"));
+    req.on("error", () => {
+      reading.delete(req.socket);
+      h.fault("http: request broke off");
+    });
+  }
+
+  /**
+   * Bytes that are not HTTP, or a request that stalls: counted once per connection, which node
+   * then closes. An error on a request already being read is counted by that request instead.
+   */
+  function clientError(err: NodeJS.ErrnoException, socket: Duplex, h: TransportHandlers): void {
+    if (socket.destroyed) return;
+    const detail = err.code ?? err.message;
+    if (reading.has(socket)) socket.destroy();
+    else {
+      h.fault(`http: ${detail.slice(0, 80)}`);
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      socket.destroy();
+    }
   }
 
   return {
     name: "http",
     async start(h: TransportHandlers): Promise<void> {
-      const srv = createServer({ keepAliveTimeout: 10_000 }, (req, res) => handle(req, res, h));
+      const timeout = options.requestTimeoutMs ?? 5000;
+      const srv = createServer(
+        {
+          keepAliveTimeout: 10_000,
+          requestTimeout: timeout,
+          headersTimeout: timeout,
+          // How often node looks for requests past their timeout (its default is 30 s).
+          connectionsCheckingInterval: Math.min(1000, timeout),
+        },
+        (req, res) => handle(req, res, h),
+      );
+      srv.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => clientError(err, socket, h));
+      srv.maxConnections = options.maxConnections ?? 256;
+      srv.on("drop", () => h.fault(`http: more than ${srv.maxConnections} connections; one refused`));
       await listenOn(srv, options.self);
       server = srv;
       for (const peer of options.peers) {

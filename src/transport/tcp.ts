@@ -10,6 +10,13 @@ export interface TcpTransportOptions extends TransportOptions {
   maxBackoffMs?: number;
   /** @default 200 */
   linger?: number;
+  /**
+   * A connection that stops halfway through a frame and sends nothing more for this long is
+   * dropped (and the broken frame counted), so stalled senders cannot pin memory. @default 5000
+   */
+  stalledFrameMs?: number;
+  /** Incoming connections at most; more are refused and counted. @default 256 */
+  maxConnections?: number;
 }
 
 /** One outgoing connection to a peer, with its queue of frames waiting for the connection. */
@@ -92,15 +99,24 @@ export function createTcpTransport(options: TcpTransportOptions): Transport {
     accepted.add(socket);
     socket.setNoDelay(true);
     const reader = new FrameReader((frame) => h.frame(frame, undefined));
+    // Each broken stream is counted once, however it ends.
+    let dropped = false;
+    const drop = (why: string): void => {
+      if (dropped) return;
+      dropped = true;
+      h.fault(why);
+      socket.destroy();
+    };
+    socket.setTimeout(options.stalledFrameMs ?? 5000);
+    socket.on("timeout", () => {
+      if (reader.buffered > 0) drop(`frame stalled with ${reader.buffered} bytes read; connection dropped`);
+    });
     socket.on("data", (chunk: Buffer) => {
-      if (!reader.push(chunk)) {
-        h.fault(`frame longer than ${MAX_STREAM_FRAME} bytes; connection dropped`);
-        socket.destroy();
-      }
+      if (!reader.push(chunk)) drop(`frame longer than ${MAX_STREAM_FRAME} bytes; connection dropped`);
     });
     socket.on("close", () => {
       accepted.delete(socket);
-      if (reader.buffered > 0) h.fault(`connection closed inside a frame (${reader.buffered} bytes unread)`);
+      if (reader.buffered > 0) drop(`connection closed inside a frame (${reader.buffered} bytes unread)`);
     });
     socket.on("error", () => {});
   }
@@ -109,6 +125,8 @@ export function createTcpTransport(options: TcpTransportOptions): Transport {
     name: "tcp",
     async start(h: TransportHandlers): Promise<void> {
       const srv = createServer((socket) => accept(socket, h));
+      srv.maxConnections = options.maxConnections ?? 256;
+      srv.on("drop", () => h.fault(`more than ${srv.maxConnections} connections; one refused`));
       await listenOn(srv, options.self);
       server = srv;
       for (const peer of options.peers) links.add(peer.id, new Link(peer, backoff));

@@ -20,6 +20,12 @@ export interface ZmqTransportOptions extends TransportOptions {
   linger?: number;
 }
 
+/** Largest frame libzmq reads in at all (16 MiB); the VM itself accepts at most 64 KiB. */
+export const MAX_ZMQ_FRAME = 16 * 1024 * 1024;
+
+/** Longest stretch of receiving before the event loop gets a turn (ms). */
+const RECEIVE_SLICE_MS = 1;
+
 /** The VM id part of a routing id (`5001/3fa2c1d0` -> `5001`). */
 export function vmIdOf(routingId: string): string {
   const slash = routingId.indexOf("/");
@@ -50,7 +56,9 @@ async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: numb
  */
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
-  const router = new zmq.Router({ linger: 0 });
+  // Frames over MAX_ZMQ_FRAME make libzmq drop the connection before they are read into memory;
+  // smaller oversized ones arrive and are rejected (and counted) by the VM's size check.
+  const router = new zmq.Router({ linger: 0, maxMessageSize: MAX_ZMQ_FRAME });
   // Routing id = VM id + "/" + a tag of this incarnation. A restarted VM is then a new peer to
   // every ROUTER: libzmq ignores a newcomer whose routing id a lingering old connection still
   // holds, and its handover option, the other way out, trips an assertion in libzmq 4.3.5.
@@ -61,7 +69,14 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
 
   async function receiveLoop(h: TransportHandlers): Promise<void> {
     try {
+      let sliceStart = performance.now();
       for await (const parts of router) {
+        // While frames keep coming, receiving runs on microtasks alone and would starve the tick
+        // timer; after each millisecond of work, let the event loop (and a due tick) run.
+        if (performance.now() - sliceStart > RECEIVE_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
         const [id, payload] = parts;
         if (parts.length !== 2 || id === undefined || payload === undefined) {
           h.fault(`expected one frame after the routing id, got ${parts.length - 1}`);

@@ -20,6 +20,12 @@ export interface MachineConfig {
   /** This process's incarnation, carried in every message. */
   epoch: number;
   reorder?: ReorderOptions;
+  /**
+   * Messages the network queue holds at most. A message delivered to a full queue is refused
+   * and logged as `reject` (`queue-full`, with `from` and `seq`), so it is accounted for, and
+   * a flooding peer cannot grow the VM's memory without bound. @default 100000
+   */
+  maxQueue?: number;
   /** State a crashed incarnation logged, to continue from instead of starting at zero. */
   resume?: Pick<Recovered, "clock" | "vc" | "senders">;
 }
@@ -38,6 +44,9 @@ interface Queued {
 }
 
 const MAX_DETAIL = 200;
+
+/** Default bound of the network queue (see MachineConfig.maxQueue). */
+export const DEFAULT_MAX_QUEUE = 100_000;
 
 /**
  * One virtual machine: a Lamport clock, a vector clock and a FIFO network queue. Frames are
@@ -218,7 +227,12 @@ export class Machine {
     for (const out of outputs) {
       switch (out.kind) {
         case "deliver":
-          this.#queue.push({ msg: out.msg, arrivedAt: now });
+          if (this.#queue.length >= (this.#config.maxQueue ?? DEFAULT_MAX_QUEUE)) {
+            const { msg } = out;
+            this.#reject(now, "queue-full", `epoch ${msg.epoch} seq ${msg.seq}`, msg.from, msg.seq);
+          } else {
+            this.#queue.push({ msg: out.msg, arrivedAt: now });
+          }
           break;
         case "gap":
           this.#deps.sink.write({

@@ -6,6 +6,13 @@ export const WIRE_VERSION = 1;
 /** Largest frame a VM accepts; anything bigger is rejected before decoding. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * Largest clock (Lamport or vector entry) accepted from the wire: 2^52, half the safe-integer
+ * range. A hostile or broken peer can still push clocks forward (Lamport clocks trust their
+ * peers), but never so far that incrementing stops being exact.
+ */
+export const MAX_CLOCK = 2 ** 52;
+
 /** Largest number of entries accepted in a message's vector clock. */
 export const MAX_VC_ENTRIES = 1024;
 
@@ -43,7 +50,8 @@ export type RejectReason =
   | "duplicate"
   | "stale-epoch"
   | "seq-too-far"
-  | "handshake";
+  | "handshake"
+  | "queue-full";
 
 /** What the receiving VM knows when it validates a frame. */
 export interface ValidationContext {
@@ -62,8 +70,8 @@ export type Validation =
 const ID_PATTERN = /^[0-9A-Za-z.-]{1,64}$/;
 const FIELDS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"] as const;
 
-function isSafeCount(x: unknown, min: number): x is number {
-  return typeof x === "number" && Number.isSafeInteger(x) && x >= min;
+function isSafeCount(x: unknown, min: number, max = Number.MAX_SAFE_INTEGER): x is number {
+  return typeof x === "number" && Number.isSafeInteger(x) && x >= min && x <= max;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -103,7 +111,7 @@ export function validateMessage(value: unknown, ctx: ValidationContext): Validat
   if (to !== ctx.self) return fail("wrong-recipient", `to ${String(to)}, this VM is ${ctx.self}`);
   if (!isSafeCount(epoch, 0)) return fail("bad-integer", "epoch is not a safe integer >= 0");
   if (!isSafeCount(seq, 1)) return fail("bad-integer", "seq is not a safe integer >= 1");
-  if (!isSafeCount(clock, 1)) return fail("bad-integer", "clock is not a safe integer >= 1");
+  if (!isSafeCount(clock, 1, MAX_CLOCK)) return fail("bad-integer", "clock is not an integer in 1..2^52");
   if (typeof sentAt !== "number" || !Number.isFinite(sentAt) || sentAt < 0) {
     return fail("bad-sentAt", "sentAt is not a finite number >= 0");
   }
@@ -120,7 +128,7 @@ function copyVectorClock(vc: unknown): VectorClock | string {
   const out: VectorClock = {};
   for (const [id, n] of entries) {
     if (!ID_PATTERN.test(id)) return "vc has a key that is not an id";
-    if (!isSafeCount(n, 1)) return `vc[${id}] is not a safe integer >= 1`;
+    if (!isSafeCount(n, 1, MAX_CLOCK)) return `vc[${id}] is not an integer in 1..2^52`;
     out[id] = n;
   }
   return out;

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
-import { Machine } from "../../src/vm/machine.js";
+import { Machine, type MachineConfig } from "../../src/vm/machine.js";
 import type { Rng } from "../../src/vm/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { analyzeRecords } from "../helpers/trial-logs.js";
@@ -14,12 +14,12 @@ function scripted(draws: number[], range: number): Rng {
   return { next: () => ((draws[i++ % draws.length] as number) - 0.5) / range };
 }
 
-function machineWith(draws: number[]) {
+function machineWith(draws: number[], extra: Partial<MachineConfig> = {}) {
   const sink = memorySink();
   const sent: { to: string; frame: Uint8Array }[] = [];
   let now = 1000;
   const machine = new Machine(
-    { id: "5001", peers: ["5002", "5003"], eventRange: 10, epoch: 7 },
+    { id: "5001", peers: ["5002", "5003"], eventRange: 10, epoch: 7, ...extra },
     {
       now: () => now,
       rng: scripted(draws, 10),
@@ -75,6 +75,36 @@ describe("machine", () => {
       ["decode", "sender-mismatch"],
     );
     assert.equal(machine.stop("duration").rejected, 2);
+  });
+
+  it("refuses what arrives at a full queue, with a record naming the message", () => {
+    const { machine, sink } = machineWith([5], { maxQueue: 2 });
+    for (const seq of [1, 2, 3]) machine.receiveFrame(incoming(seq, seq), "5002");
+    assert.equal(machine.queueLength, 2);
+    const reject = sink.records.at(-1);
+    assert.equal(reject?.event, "reject");
+    assert.deepEqual(reject?.event === "reject" && [reject.reason, reject.from, reject.seq], [
+      "queue-full",
+      "5002",
+      3,
+    ]);
+    assert.equal(machine.stop("duration").rejected, 1);
+  });
+
+  it("resumes clocks and each sender's position from a crashed incarnation", () => {
+    const senders = new Map([["5002", { epoch: 1, next: 4 }]]);
+    const { machine, sink } = machineWith([5], { resume: { clock: 40, vc: { "5001": 30 }, senders } });
+    machine.receiveFrame(incoming(3, 3), "5002"); // received before the crash: a duplicate now
+    machine.receiveFrame(incoming(4, 50), "5002");
+    machine.tick(1, 1000);
+    assert.deepEqual(
+      sink.records.map((r) => (r.event === "reject" ? r.reason : r.event)),
+      ["duplicate", "receive"],
+    );
+    const r = sink.records[1] as ReceiveRecord;
+    assert.equal(r.clock, 51);
+    assert.equal(r.epoch, 1);
+    assert.deepEqual(r.vc, { "5001": 31, "5002": 50 });
   });
 
   it("counts queued and held messages as pending per link at stop", () => {
