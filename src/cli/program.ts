@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { compareCommand } from "./compare.js";
 import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
+import { keysCommand } from "./keys.js";
 import { normalizeSingleDash } from "./parse.js";
 import { runCommand } from "./run.js";
 import { simCommand } from "./sim.js";
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
   program.addCommand(compareCommand(registry, io));
   program.addCommand(simCommand(io));
   program.addCommand(sweepCommand(io));
+  program.addCommand(keysCommand(io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);
   }

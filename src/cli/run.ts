@@ -11,6 +11,7 @@ import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
+import { curveFor } from "./vm.js";
 
 export interface RunOptions extends FaultFlags, PresetFlags {
   seed?: number;
@@ -24,6 +25,8 @@ export interface RunOptions extends FaultFlags, PresetFlags {
   gapTimeout: number;
   html: boolean;
   color: boolean;
+  /** `--curve` alone: true (keys made in the run folder); with a folder: that folder. */
+  curve?: string | true;
 }
 
 /** Parses `--rates 1,3,6`. */
@@ -35,6 +38,12 @@ export function rateList(value: string): number[] {
     );
   }
   return rates;
+}
+
+function curveOption(curve: string | true | undefined, transport: string): Pick<RunConfig, "curve"> {
+  if (curve === undefined) return {};
+  curveFor(curve === true ? "" : curve, transport);
+  return { curve: curve === true ? {} : { dir: curve } };
 }
 
 /** Checks the fault flags here, once, before any VM is started with them. */
@@ -64,6 +73,7 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
     onFailure: opts.onFailure,
     html: opts.html,
     faults: validFaults(opts),
+    ...curveOption(opts.curve, opts.transport),
   };
 }
 
@@ -170,9 +180,12 @@ export function runCommand(registry: TransportRegistry, io: CliIo): Command {
   const command = new Command("run").description(
     "run whole experiments: every trial's VMs as processes, live view, run folder, summary",
   );
-  addExperimentOptions(command).addOption(
-    new Option("--transport <name>", "message bus").choices(names).default(names[0]),
-  );
+  addExperimentOptions(command)
+    .addOption(new Option("--transport <name>", "message bus").choices(names).default(names[0]))
+    .option(
+      "--curve [dir]",
+      "authenticate (zmq): keys from `clocklab keys` in dir, or made for this run in its folder",
+    );
   return command
     .addHelpText(
       "after",

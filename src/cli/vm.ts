@@ -33,10 +33,19 @@ interface VmOptions extends FaultFlags {
   drain: number;
   quiet: boolean;
   fresh: boolean;
+  curve?: string;
 }
 
 /** How far from now `--start-at` may lie: more is almost surely a unit mistake (s vs ms). */
 const START_AT_WINDOW_MS = 3_600_000;
+
+/** `--curve DIR` is for the zmq transport only; the others have no authentication to offer. */
+export function curveFor(dir: string | undefined, transport: string): string | undefined {
+  if (dir !== undefined && transport !== "zmq") {
+    throw new UsageError(`--curve: only the zmq transport authenticates, got --transport ${transport}`);
+  }
+  return dir;
+}
 
 /** Turns parsed flags into a VM configuration, or throws a UsageError naming the flag. */
 export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () => number): VmConfig {
@@ -78,6 +87,7 @@ export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () =
     drainMs: opts.drain,
     faults: faultSpecFrom(opts),
     fresh: opts.fresh,
+    curveDir: curveFor(opts.curve, opts.transport),
   };
 }
 
@@ -117,7 +127,8 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
     )
     .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
     .option("--quiet", "print nothing but errors", false)
-    .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false);
+    .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false)
+    .option("--curve <dir>", "CURVE keys from `clocklab keys`: admit only peers' keys, sign each message");
   return addFaultOptions(command)
     .addHelpText(
       "after",
@@ -134,7 +145,11 @@ Crash and restart: a VM killed without its stop record (kill -9, a crash) leaves
 ends mid-trial. Started again with the same --port, --trial and --log-dir, it resumes: it
 appends to that log with a new epoch, continues its Lamport and vector clocks and each
 sender's sequence from what was logged, and its peers reject messages of the old epoch.
---fresh starts over instead.`,
+--fresh starts over instead.
+
+Authentication (zmq): clocklab keys --ports 5001,5002,5003 --out keys, then --curve keys on
+each VM. A VM then encrypts its links, lets in only its peers' public keys, and checks that
+each message was signed by the key of the VM it claims to come from.`,
     )
     .action(async (opts: VmOptions) => {
       const config = vmConfigFromOptions(opts, wallNow(), () => randomInt(0, 2 ** 31));

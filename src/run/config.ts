@@ -36,6 +36,8 @@ export interface RunConfig {
   runDir?: string;
   /** Fault flags passed on to every VM, as given (validated when the run is configured). */
   faults: FaultFlags;
+  /** CURVE keys for every VM: from `dir`, or (no dir) made for this run in `<run folder>/keys`. */
+  curve?: { dir?: string };
 }
 
 type Preset = Omit<ExperimentConfig, "name">;

@@ -5,6 +5,7 @@ import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "../cli/io.js";
 import { SetupError } from "../errors.js";
 import { renderCharts, writeHtml } from "../report/index.js";
+import { loadKeys, writeKeys } from "../transport/curve.js";
 import { VERSION } from "../version.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
@@ -86,6 +87,18 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   };
   writeManifest(runDir, manifest);
   if (run.runDir === undefined) pointLatest(runDir);
+  const ids = Array.from({ length: most }, (_, i) => String(run.basePort + i));
+  const curveDir = run.curve === undefined ? undefined : (run.curve.dir ?? join(runDir, "keys"));
+  if (run.curve !== undefined && curveDir !== undefined) {
+    if (run.curve.dir === undefined) writeKeys(curveDir, ids);
+    // Every VM's keys are there before any VM starts, or the run stops here with what is missing.
+    for (const id of ids)
+      loadKeys(
+        curveDir,
+        id,
+        ids.filter((other) => other !== id),
+      );
+  }
 
   const totalS = run.experiments.reduce((s, e) => s + e.trials * trialSeconds(run, e.durationS), 0);
   let doneS = 0;
@@ -101,7 +114,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     for (let trial = 1; trial <= exp.trials; trial++) {
       if (env.signal.aborted) break outer;
       const spawnedAt = Date.now();
-      const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt);
+      const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt, curveDir);
       manifest.trials.push(record);
       writeManifest(runDir, manifest);
       const tails = vms.map((v) => new LogTail(v.entry.log, v.entry.vm, v.entry.rate, v.planned));

@@ -41,6 +41,7 @@ export function spawnTrial(
   dir: string,
   entry: CliEntry,
   now: number,
+  curveDir?: string,
 ): { record: TrialEntry; vms: RunningVm[] } {
   const ports = Array.from({ length: exp.vms }, (_, i) => run.basePort + i);
   const startAt = Math.ceil(now + run.startDelayMs);
@@ -84,6 +85,7 @@ export function spawnTrial(
       "--quiet",
       ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
       ...faultArgs(run.faults),
+      ...(curveDir === undefined ? [] : ["--curve", curveDir]),
     ];
     // Own process group per VM: a Ctrl-C reaches the orchestrator, which stops each VM itself.
     const child = spawn(entry.node, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });

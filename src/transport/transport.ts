@@ -1,3 +1,5 @@
+import type { CurveKeys } from "./curve.js";
+
 /** Where a peer listens. Its id (the VM id) is the port as a string. */
 export interface PeerAddress {
   id: string;
@@ -43,6 +45,11 @@ export interface TransportOptions {
   self: PeerAddress;
   /** Peers, in the order given on the command line. */
   peers: readonly PeerAddress[];
+  /**
+   * Authenticate and sign with these keys (`--curve`). Only transports that can (zmq) accept
+   * it; the others refuse to start with it.
+   */
+  curve?: CurveKeys;
 }
 
 /** Builds a transport for one VM. The registry maps `--transport` names to these. */

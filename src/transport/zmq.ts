@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as zmq from "zeromq";
 import { SetupError } from "../errors.js";
 import { hostPort } from "./address.js";
+import { LinkSigner, startZapHandler } from "./curve.js";
 import { SendQueue } from "./send-queue.js";
 import type { Transport, TransportHandlers, TransportOptions } from "./transport.js";
 
@@ -56,9 +57,20 @@ async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: numb
  */
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
+  const curve = options.curve;
+  // With CURVE, a context of our own: its ZAP handler then answers for this transport alone.
+  const context = curve === undefined ? undefined : new zmq.Context();
+  const signer = curve === undefined ? undefined : new LinkSigner(curve);
+  let stopZap = (): void => {};
   // Frames over MAX_ZMQ_FRAME make libzmq drop the connection before they are read into memory;
   // smaller oversized ones arrive and are rejected (and counted) by the VM's size check.
-  const router = new zmq.Router({ linger: 0, maxMessageSize: MAX_ZMQ_FRAME });
+  const router = new zmq.Router({
+    linger: 0,
+    maxMessageSize: MAX_ZMQ_FRAME,
+    ...(context === undefined || curve === undefined
+      ? {}
+      : { context, curveServer: true, curveSecretKey: curve.secretKey, zapDomain: "clocklab" }),
+  });
   // Routing id = VM id + "/" + a tag of this incarnation. A restarted VM is then a new peer to
   // every ROUTER: libzmq ignores a newcomer whose routing id a lingering old connection still
   // holds, and its handover option, the other way out, trips an assertion in libzmq 4.3.5.
@@ -77,12 +89,18 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }
-        const [id, payload] = parts;
-        if (parts.length !== 2 || id === undefined || payload === undefined) {
-          h.fault(`expected one frame after the routing id, got ${parts.length - 1}`);
+        const [id, payload, mac] = parts;
+        const expected = signer === undefined ? 2 : 3;
+        if (parts.length !== expected || id === undefined || payload === undefined) {
+          h.fault(`expected ${expected - 1} frame(s) after the routing id, got ${parts.length - 1}`);
           continue;
         }
-        h.frame(payload, vmIdOf(id.toString("utf8")));
+        const sender = vmIdOf(id.toString("utf8"));
+        if (signer !== undefined && !signer.mac(sender, payload)?.equals(mac as Buffer)) {
+          h.fault(`message claiming to be from ${sender.slice(0, 64)} is not signed with its key`);
+          continue;
+        }
+        h.frame(payload, sender);
       }
     } catch (err) {
       if (!closed) h.fault(`receive failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -98,10 +116,14 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       router.events.on("handshake:error:protocol", report);
       router.events.on("handshake:error:auth", report);
       router.events.on("handshake:error:other", report);
+      if (context !== undefined && curve !== undefined) {
+        stopZap = await startZapHandler(context, new Set(curve.peers.values()));
+      }
       try {
         await bindWithRetry(router, endpoint, options.bindRetryMs ?? 1000);
       } catch (err) {
         router.close();
+        stopZap();
         const inUse = err instanceof Error && /in use/i.test(err.message);
         throw new SetupError(
           inUse ? `--port: ${options.self.port} is already in use` : `cannot listen on ${endpoint}`,
@@ -110,10 +132,23 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       }
       void receiveLoop(h);
       for (const peer of options.peers) {
-        const socket = new zmq.Dealer({ routingId, linger });
+        const serverKey = curve?.peers.get(peer.id);
+        const socket = new zmq.Dealer({
+          routingId,
+          linger,
+          ...(context === undefined || curve === undefined || serverKey === undefined
+            ? {}
+            : {
+                context,
+                curveServerKey: serverKey,
+                curvePublicKey: curve.publicKey,
+                curveSecretKey: curve.secretKey,
+              }),
+        });
         socket.connect(`tcp://${hostPort(peer)}`);
+        const sign = (frame: Uint8Array) => [frame, signer?.mac(peer.id, frame) as Buffer];
         const queue = new SendQueue(
-          (frame) => socket.send(frame),
+          (frame) => socket.send(signer === undefined ? frame : sign(frame)),
           (err) => {
             if (!closed) h.fault(`send to ${peer.id} failed: ${String(err)}`);
           },
@@ -141,6 +176,7 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       // down too, and that race aborts libzmq 4.3.5 (pipe.cpp:355). close() frees the port a
       // moment later on libzmq's I/O thread, which bindWithRetry covers for a quick restart.
       router.close();
+      stopZap();
       return unsent;
     },
   };

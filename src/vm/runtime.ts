@@ -5,6 +5,7 @@ import { logFileName } from "../log/paths.js";
 import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
 import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
 import { openLogFile } from "../log/writer.js";
+import { loadKeys } from "../transport/curve.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
@@ -51,6 +52,8 @@ export interface VmConfig {
   faults?: FaultSpec;
   /** Overwrite a crashed incarnation's log instead of continuing it. @default false */
   fresh?: boolean;
+  /** Folder of CURVE keys (`clocklab keys`): authenticate peers and sign messages (zmq only). */
+  curveDir?: string | undefined;
 }
 
 /** What a finished VM reports. */
@@ -82,6 +85,14 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const factory = env.registry.get(config.transport);
   if (factory === undefined) throw new SetupError(`--transport: unknown transport "${config.transport}"`);
 
+  const curve =
+    config.curveDir === undefined
+      ? undefined
+      : loadKeys(
+          config.curveDir,
+          config.self.id,
+          config.peers.map((p) => p.id),
+        );
   // A log of this trial and VM without a `stop` is a crashed incarnation: continue it.
   const unfinished = config.fresh
     ? undefined
@@ -95,7 +106,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const gated: LogSink = { write: (r) => (started ? sink.write(r) : early.push(r)) };
   let startAt = Number.POSITIVE_INFINITY;
   const faults = config.faults ?? NO_FAULTS;
-  const bare = factory({ self: config.self, peers: config.peers });
+  const bare = factory({ self: config.self, peers: config.peers, ...(curve === undefined ? {} : { curve }) });
   const transport = !hasFaults(faults)
     ? bare
     : withFaults(bare, faults, {

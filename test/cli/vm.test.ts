@@ -44,9 +44,16 @@ describe("clocklab vm arguments", () => {
       /--rate-min\/--rate-max: expected integers with 1 <= min <= max/,
     ],
     [["vm", "--port", "5001", "--bogus"], /unknown option '--bogus'/],
+    [
+      ["vm", "--port", "5001", "--transport", "memory", "--curve", "keys"],
+      /--curve: only the zmq transport authenticates, got --transport memory/,
+    ],
+    [["keys", "--ports", "5001,x"], /--ports: expected ports 1-65535 separated by commas, got "5001,x"/],
+    [["keys", "--ports", "5001,5001"], /--ports: a port is listed twice/],
+    [["keys", "--vms", "3", "--base-port", "65535"], /--base-port: 65535 leaves too few ports/],
   ];
   for (const [args, pattern] of usage) {
-    it(`refuses ${args.slice(1).join(" ")} with one line and exit 2`, async () => {
+    it(`refuses ${args.join(" ")} with one line and exit 2`, async () => {
       const io = captureIo();
       assert.equal(await main(args, io, memoryRegistry()), 2);
       assert.equal(io.errs.length, 1, io.errs.join("\n"));
