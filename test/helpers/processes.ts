@@ -62,9 +62,13 @@ export interface CliProcess {
 
 const live = new Set<ChildProcess>();
 
-/** Starts `clocklab ARGS` from source as a real OS process, killed after `limitMs` at the latest. */
-export function startCli(args: string[], limitMs = 30_000): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+/**
+ * Starts `clocklab ARGS` from source as a real OS process, killed after `limitMs` at the latest.
+ * `prefix` runs it through another command that execs it (e.g. `ip netns exec NS`).
+ */
+export function startCli(args: string[], limitMs = 30_000, prefix: string[] = []): CliProcess {
+  const command = [...prefix, process.execPath, "--import", "tsx", CLI, ...args];
+  const child = spawn(command[0] as string, command.slice(1), {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
