@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -196,27 +196,39 @@ describe("three VM processes on ZeroMQ", { timeout: 60_000 }, () => {
 });
 
 describe("a VM process", { timeout: 60_000 }, () => {
-  it("writes its stop record and exits on SIGTERM", async () => {
-    const dir = join(root, "signal");
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`writes its stop record and exits on ${signal}`, async () => {
+      const dir = join(root, `signal-${signal}`);
+      const [port] = await freePorts(1);
+      const proc = startCli([
+        "vm",
+        "--port",
+        String(port),
+        "--duration",
+        "60",
+        "--log-dir",
+        dir,
+        "--overridefreq",
+        "5",
+      ]);
+      // Wait for its first line on stderr: it is listening and ticking.
+      await new Promise<void>((resolve) => proc.child.stderr?.once("data", () => resolve()));
+      proc.child.kill(signal);
+      const result = await proc.done;
+      assert.equal(result.code, 130);
+      const { logs } = await assertChecksPassOrNot(dir);
+      assert.equal(logs[0]?.stop?.reason, "signal");
+    });
+  }
+
+  it("refuses an unwritable log folder before listening or ticking, one line, exit 2", async () => {
+    const file = join(root, "a-file");
+    writeFileSync(file, "not a folder\n");
     const [port] = await freePorts(1);
-    const proc = startCli([
-      "vm",
-      "--port",
-      String(port),
-      "--duration",
-      "60",
-      "--log-dir",
-      dir,
-      "--overridefreq",
-      "5",
-    ]);
-    // Wait for its first line on stderr: it is listening and ticking.
-    await new Promise<void>((resolve) => proc.child.stderr?.once("data", () => resolve()));
-    proc.child.kill("SIGTERM");
-    const result = await proc.done;
-    assert.equal(result.code, 130);
-    const { logs } = await assertChecksPassOrNot(dir);
-    assert.equal(logs[0]?.stop?.reason, "signal");
+    const result = await startCli(["vm", "--port", String(port), "--log-dir", join(file, "logs")]).done;
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split("\n").length, 1);
+    assert.match(result.stderr, /^clocklab: --log-dir: cannot write .* \(ENOTDIR\)/);
   });
 
   it("refuses a bad port with one line naming the flag, exit 2", async () => {
