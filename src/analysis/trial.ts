@@ -1,5 +1,5 @@
 import { type Located, streamLog, TornLineError } from "../log/reader.js";
-import type { SendRecord, StartRecord } from "../log/schema.js";
+import type { ProcessUsage, SendRecord, StartRecord } from "../log/schema.js";
 import { type CheckResult, Collector } from "./collector.js";
 import { SendIndex } from "./send-index.js";
 import { round3, type Summary, summarize } from "./series.js";
@@ -48,6 +48,8 @@ export interface VmStats {
    * VM's clock, so >= 0; the drift of the specification (clock minus the largest) is -lag.
    */
   lag: { mean: number; max: number; final: number };
+  /** The VM process's peak memory and CPU time, from its stop record (absent when simulated). */
+  usage?: ProcessUsage;
 }
 
 /** Everything found about one trial. */
@@ -356,6 +358,7 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     rejectReasons: Object.fromEntries(p.rejectReasons),
     gapped: sumSizes([...p.inbound.values()].flatMap((l) => [...l.gaps.values()])),
     lag: lag ?? { mean: Number.NaN, max: Number.NaN, final: Number.NaN },
+    ...(stop?.usage === undefined ? {} : { usage: stop.usage }),
   };
 }
 

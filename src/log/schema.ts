@@ -117,6 +117,16 @@ export interface StopRecord extends Base {
   links: Record<string, LinkCounts>;
   /** The error message when `reason` is `error`. */
   error?: string;
+  /** What the VM process used, from the OS (absent in simulated logs). */
+  usage?: ProcessUsage;
+}
+
+/** A process's peak memory and CPU time so far (node's `process.resourceUsage()`). */
+export interface ProcessUsage {
+  /** Peak resident set size, KiB. */
+  maxRssKb: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
 }
 
 export type TickRecord = InternalRecord | SendRecord | ReceiveRecord;

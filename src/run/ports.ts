@@ -24,3 +24,18 @@ export async function checkPortsFree(host: string, ports: readonly number[]): Pr
     }
   }
 }
+
+/** A first port with `count` consecutive ports free above it on 127.0.0.1 (for `--base-port`). */
+export async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * (40000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    try {
+      await checkPortsFree("127.0.0.1", ports);
+      return base;
+    } catch {
+      // taken: another block
+    }
+  }
+  throw new Error(`no block of ${count} free ports found`);
+}

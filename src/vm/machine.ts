@@ -1,5 +1,5 @@
 import type { Recovered } from "../log/recover.js";
-import type { LinkCounts, LogSink, RejectRecord, StopRecord } from "../log/schema.js";
+import type { LinkCounts, LogSink, ProcessUsage, RejectRecord, StopRecord } from "../log/schema.js";
 import type { Transport } from "../transport/transport.js";
 import { decodeFrame, encodeMessage } from "../wire/codec.js";
 import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
@@ -159,7 +159,7 @@ export class Machine {
   }
 
   /** Ends the VM: writes the `stop` record and refuses further input. */
-  stop(reason: StopRecord["reason"], error?: string): StopRecord {
+  stop(reason: StopRecord["reason"], error?: string, usage?: ProcessUsage): StopRecord {
     if (!this.#stopped) this.#stopped = true;
     for (const link of this.#links.values()) link.pending = 0;
     for (const { msg } of this.#queue) this.#link(msg.from).pending += 1;
@@ -179,6 +179,7 @@ export class Machine {
       reason,
       links,
       ...(error === undefined ? {} : { error }),
+      ...(usage === undefined ? {} : { usage }),
     };
     this.#deps.sink.write(record);
     return record;

@@ -205,7 +205,12 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   });
 
   machine.pollGaps();
-  const stop = machine.stop(reason.reason, reason.error);
+  const used = process.resourceUsage();
+  const stop = machine.stop(reason.reason, reason.error, {
+    maxRssKb: used.maxRSS,
+    cpuUserMs: Math.round(used.userCPUTime / 1000),
+    cpuSystemMs: Math.round(used.systemCPUTime / 1000),
+  });
   sink.close();
   await transport.close(reason.reason === "duration" ? undefined : 50);
   return { stop, logPath, rate };

@@ -27,25 +27,7 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** A first port with `count` consecutive ports free above it on 127.0.0.1 (for --base-port). */
-export async function freePortBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    const servers = Array.from({ length: count }, () => createServer());
-    const bound = await Promise.all(
-      servers.map(
-        (s, i) =>
-          new Promise<boolean>((resolve) => {
-            s.once("error", () => resolve(false));
-            s.listen(base + i, "127.0.0.1", () => resolve(true));
-          }),
-      ),
-    );
-    await Promise.all(servers.map((s, i) => (bound[i] ? new Promise((r) => s.close(r)) : undefined)));
-    if (bound.every(Boolean)) return base;
-  }
-  throw new Error("no block of free ports");
-}
+export { freePortBlock } from "../../src/run/ports.js";
 
 export interface Finished {
   code: number | null;

@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspectPaths } from "../analysis/inspect.js";
+import { freePortBlock } from "../run/ports.js";
+import { moduleEntry } from "./entry.js";
+
+const CLI = moduleEntry("../cli/index.js");
+
+/** What one trial of N VM processes (full mesh, one OS process each) measured. */
+export interface FleetResult {
+  vms: number;
+  rate: number;
+  durationS: number;
+  /** Tick lateness over every VM's ticks: the largest per-VM p99, the largest single, in ms. */
+  latenessP99Ms: number;
+  latenessMaxMs: number;
+  latenessMeanMs: number;
+  early: number;
+  /** Peak resident memory per VM process (MB): mean and largest. */
+  rssMeanMb: number;
+  rssMaxMb: number;
+  /** CPU time per VM over its life, as % of one core over the trial's duration (mean). */
+  cpuPercentPerVm: number;
+  /** Messages given up on by their receivers (`gap` records); every other one is accounted for when checks pass. */
+  lost: number;
+  messages: number;
+  checksPassed: boolean;
+}
+
+/**
+ * Runs one trial of `vms` VM processes at `rate` ticks/s with `clocklab run` (the real thing:
+ * processes, sockets, logs), then reads the figures from `inspect`'s analysis of its logs.
+ */
+export async function runFleet(
+  vms: number,
+  rate: number,
+  durationS: number,
+  transport = "zmq",
+): Promise<FleetResult> {
+  const dir = mkdtempSync(join(tmpdir(), "clocklab-bench-"));
+  try {
+    const basePort = await freePortBlock(vms);
+    // Spawning N node processes on a small machine takes a while: give them time to be up.
+    const startDelay = Math.max(2000, vms * 150);
+    const args = [
+      ...CLI.execArgv,
+      CLI.path,
+      "run",
+      "--rates",
+      Array.from({ length: vms }, () => rate).join(","),
+      "--trials",
+      "1",
+      "--duration",
+      String(durationS),
+      "--base-port",
+      String(basePort),
+      "--log-dir",
+      dir,
+      "--start-delay",
+      String(startDelay),
+      "--transport",
+      transport,
+      "--no-html",
+    ];
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: "ignore" });
+      child.once("exit", resolve);
+    });
+    const runDir = join(dir, readlinkSync(join(dir, "latest")));
+    const report = await inspectPaths([runDir]);
+    const trial = report.trials[0];
+    if (trial === undefined) throw new Error(`bench: the run of ${vms} VMs left no trial (exit ${code})`);
+    const stats = trial.vms;
+    const rss = stats.map((v) => (v.usage?.maxRssKb ?? Number.NaN) / 1024);
+    const cpu = stats.map(
+      (v) => ((v.usage?.cpuUserMs ?? 0) + (v.usage?.cpuSystemMs ?? 0)) / (durationS * 1000),
+    );
+    return {
+      vms,
+      rate,
+      durationS,
+      latenessP99Ms: Math.max(...stats.map((v) => v.latenessMs.p99)),
+      latenessMaxMs: Math.max(...stats.map((v) => v.latenessMs.max)),
+      latenessMeanMs: stats.reduce((s, v) => s + v.latenessMs.mean, 0) / stats.length,
+      early: stats.reduce((s, v) => s + v.early, 0),
+      rssMeanMb: rss.reduce((s, x) => s + x, 0) / rss.length,
+      rssMaxMb: Math.max(...rss),
+      cpuPercentPerVm: (100 * cpu.reduce((s, x) => s + x, 0)) / cpu.length,
+      lost: stats.reduce((s, v) => s + v.gapped, 0) + trial.lostWithCrashes,
+      messages: stats.reduce((s, v) => s + v.events.receive, 0),
+      checksPassed: report.ok && code === 0,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

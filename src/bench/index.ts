@@ -1,0 +1,162 @@
+// `npm run bench [-- --quick]`: measures clocklab next to the floors that bound it, prints a
+// table with the targets, and writes bench/results/<date>[-quick].json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { freemem } from "node:os";
+import { join } from "node:path";
+import { hostInfo } from "../run/manifest.js";
+import { VERSION } from "../version.js";
+import { runFleet } from "./fleet.js";
+import { type LinkKind, measureLatency, measureThroughput } from "./links.js";
+import { measureInspect, measureSimulator } from "./offline.js";
+import { type Row, renderRows } from "./rows.js";
+
+const quick = process.argv.includes("--quick");
+const outDir = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join("bench", "results");
+const began = performance.now();
+const progress = (s: string) =>
+  process.stderr.write(`bench [${((performance.now() - began) / 1000).toFixed(0)} s] ${s}\n`);
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+
+const size = quick
+  ? { rounds: 2000, flood: 30_000, httpFlood: 3000, tickS: 5, scale: [3, 8, 16], scaleS: 5, inspect: 200_000 }
+  : {
+      rounds: 10_000,
+      flood: 200_000,
+      httpFlood: 10_000,
+      tickS: 10,
+      scale: [3, 8, 16, 32, 64],
+      scaleS: 10,
+      inspect: 1_000_000,
+    };
+
+// 1. Delivery latency, one way, next to the bare libraries' floors.
+const latency: Partial<Record<LinkKind, Awaited<ReturnType<typeof measureLatency>>>> = {};
+for (const kind of ["zmq-bare", "net-bare", "zmq", "tcp", "http"] as const) {
+  progress(`latency ${kind}: ${size.rounds} round trips`);
+  latency[kind] = await measureLatency(kind, size.rounds);
+}
+raw.latency = latency;
+const lat = (k: LinkKind) => latency[k] ?? { p50Us: Number.NaN, p99Us: Number.NaN, rounds: 0 };
+for (const [kind, floor, limitUs, ratio] of [
+  ["zmq", "zmq-bare", 50, 1.2],
+  ["tcp", "net-bare", 20, undefined],
+  ["http", "net-bare", 100, undefined],
+] as const) {
+  const ours = lat(kind).p50Us;
+  const f = lat(floor).p50Us;
+  rows.push({
+    section: "latency",
+    name: `${kind} one-way p50 (p99 ${lat(kind).p99Us.toFixed(0)} us)`,
+    value: ours,
+    unit: "us",
+    floor: f,
+    floorName: `${floor} p50 (p99 ${lat(floor).p99Us.toFixed(0)})`,
+    target: ratio === undefined ? `<= ${limitUs} us` : `<= ${limitUs} us and <= ${ratio}x floor`,
+    met: ours <= limitUs && (ratio === undefined || ours <= ratio * f),
+  });
+}
+
+// 2. Throughput of one link under flood.
+const flood: Partial<Record<LinkKind, number>> = {};
+for (const kind of ["zmq-bare", "net-bare", "zmq", "tcp", "http"] as const) {
+  const count = kind === "http" ? size.httpFlood : size.flood;
+  progress(`throughput ${kind}: ${count} messages`);
+  flood[kind] = (await measureThroughput(kind, count)).messagesPerS;
+}
+raw.throughput = flood;
+for (const [kind, floor] of [
+  ["zmq", "zmq-bare"],
+  ["tcp", "net-bare"],
+  ["http", "net-bare"],
+] as const) {
+  const ours = flood[kind] ?? Number.NaN;
+  const f = flood[floor] ?? Number.NaN;
+  rows.push({
+    section: "throughput",
+    name: `${kind} one link`,
+    value: ours,
+    unit: "msg/s",
+    floor: f,
+    floorName: floor,
+    ...(kind === "zmq" ? { target: ">= 0.8x floor", met: ours >= 0.8 * f } : {}),
+  });
+}
+
+// 3. Tick fidelity with 3 VMs, at 6 and at 1000 ticks/s.
+const ticks = [];
+for (const rate of [6, 1000]) {
+  progress(`tick fidelity: 3 VMs at ${rate} ticks/s for ${size.tickS} s`);
+  const r = await runFleet(3, rate, size.tickS);
+  ticks.push(r);
+  rows.push({
+    section: "ticks",
+    name: `3 VMs at ${rate}/s: lateness p99 (mean ${r.latenessMeanMs.toFixed(3)}, max ${r.latenessMaxMs.toFixed(3)}, early ${r.early})`,
+    value: r.latenessP99Ms,
+    unit: "ms",
+    target: "<= 2 ms, never early",
+    met: r.latenessP99Ms <= 2 && r.early === 0,
+  });
+}
+raw.ticks = ticks;
+
+// 4. Scale: N VM processes in a full mesh at 6 ticks/s.
+const scale = [];
+for (const n of size.scale) {
+  // About 100 MB per VM process to be safe; skip what this machine cannot hold.
+  if (freemem() < n * 100 * 1024 * 1024) {
+    progress(`scale ${n} VMs: skipped, ${(freemem() / 2 ** 30).toFixed(1)} GiB free`);
+    continue;
+  }
+  progress(`scale: ${n} VMs at 6 ticks/s for ${size.scaleS} s`);
+  const r = await runFleet(n, 6, size.scaleS);
+  scale.push(r);
+  rows.push({
+    section: "scale",
+    name: `${n} VMs: lateness p99 (max ${r.latenessMaxMs.toFixed(2)}); ${r.rssMeanMb.toFixed(0)} MB/VM (max ${r.rssMaxMb.toFixed(0)}); CPU ${r.cpuPercentPerVm.toFixed(1)} %/VM; lost ${r.lost} of ${r.messages}; checks ${r.checksPassed ? "pass" : "FAIL"}`,
+    value: r.latenessP99Ms,
+    unit: "ms",
+    ...(n === 32
+      ? {
+          target: "<= 5 ms, <= 60 MB/VM, 0 lost",
+          met: r.latenessP99Ms <= 5 && r.rssMaxMb <= 60 && r.lost === 0 && r.checksPassed,
+        }
+      : { target: "0 lost", met: r.lost === 0 && r.checksPassed }),
+  });
+}
+raw.scale = scale;
+
+// 5. The simulator and inspect.
+progress("simulator: the standard experiment");
+const sim = await measureSimulator("standard");
+rows.push({
+  section: "offline",
+  name: `simulator, standard experiment (${sim.ticks} ticks)`,
+  value: sim.tickEventsPerS,
+  unit: "ticks/s",
+  target: ">= 2,000,000",
+  met: sim.tickEventsPerS >= 2_000_000,
+});
+progress(`inspect: ${size.inspect} records`);
+const inspect = await measureInspect(size.inspect);
+rows.push({
+  section: "offline",
+  name: `inspect, ${inspect.records} records (peak ${inspect.peakRssMb.toFixed(0)} MB)`,
+  value: inspect.recordsPerS,
+  unit: "records/s",
+  target: ">= 500,000",
+  met: inspect.recordsPerS >= 500_000,
+});
+raw.offline = { sim, inspect };
+
+const date = new Date().toISOString().slice(0, 10);
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `${date}${quick ? "-quick" : ""}.json`);
+const seconds = (performance.now() - began) / 1000;
+writeFileSync(
+  file,
+  `${JSON.stringify({ clocklab: VERSION, date: new Date().toISOString(), quick, seconds, host: hostInfo(), rows, raw }, null, 2)}\n`,
+);
+process.stdout.write(
+  `${renderRows(rows)}\n\n${rows.filter((r) => r.met === false).length} target(s) missed; written to ${file} in ${seconds.toFixed(0)} s\n`,
+);

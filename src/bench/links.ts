@@ -1,0 +1,190 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { connect, createServer } from "node:net";
+import * as zmq from "zeromq";
+import { summarize } from "../analysis/series.js";
+import { FrameReader, lengthPrefixed } from "../transport/framing.js";
+import { defaultRegistry } from "../transport/registry.js";
+import type { Transport } from "../transport/transport.js";
+import { wallNow } from "../vm/time.js";
+import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import type { WireMessage } from "../wire/message.js";
+import { moduleEntry } from "./entry.js";
+
+/** What a link benchmark measures: one of our transports, or a bare library (a floor). */
+export type LinkKind = "zmq" | "tcp" | "http" | "zmq-bare" | "net-bare";
+
+export interface Latency {
+  /** One-way delivery latency, half of each round trip, in microseconds. */
+  p50Us: number;
+  p99Us: number;
+  rounds: number;
+}
+
+export interface Throughput {
+  messagesPerS: number;
+  count: number;
+}
+
+const PEER = moduleEntry("./peer.js");
+
+/** A free port on 127.0.0.1, as the OS sees it now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** The message every link benchmark carries: the size of a 3-VM run's messages. */
+function message(from: string, to: string, seq: number): WireMessage {
+  return {
+    v: 1,
+    from,
+    to,
+    epoch: 1,
+    seq,
+    clock: seq,
+    vc: { [from]: seq, "5002": 7, "5003": 9 },
+    sentAt: wallNow(),
+  };
+}
+
+interface Far {
+  child: ChildProcess;
+  /** Wall times of the first and the last message a sink took in. */
+  first: Promise<number>;
+  done: Promise<number>;
+}
+
+async function startPeer(role: "echo" | "sink", kind: LinkKind, port: number, driver: number, count = 0) {
+  const child = fork(PEER.path, [role, kind, String(port), String(driver), String(count)], {
+    stdio: "ignore",
+    execArgv: PEER.execArgv,
+  });
+  let resolveDone: (t: number) => void = () => {};
+  let resolveFirst: (t: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const first = new Promise<number>((resolve) => (resolveFirst = resolve));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: { ready?: boolean; first?: number; done?: number }) => {
+      if (m.ready) resolve();
+      if (m.first !== undefined) resolveFirst(m.first);
+      if (m.done !== undefined) resolveDone(m.done);
+    });
+    child.once("exit", (code) => reject(new Error(`bench peer ${kind} exited with ${code}`)));
+  });
+  await ready;
+  return { child, first, done } satisfies Far;
+}
+
+/** The driver's end: send one frame, and a way to wait for frames coming back. */
+interface Near {
+  send(frame: Uint8Array): Promise<void> | void;
+  /** Resolves on the next frame back. */
+  next(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function nearEnd(kind: LinkKind, self: number, far: number): Promise<Near> {
+  let waiting: (() => void) | undefined;
+  const arrived = () => {
+    const w = waiting;
+    waiting = undefined;
+    w?.();
+  };
+  const next = () => new Promise<void>((resolve) => (waiting = resolve));
+  if (kind === "zmq-bare") {
+    const dealer = new zmq.Dealer({ linger: 0 });
+    dealer.connect(`tcp://127.0.0.1:${far}`);
+    void (async () => {
+      try {
+        for await (const _ of dealer) arrived();
+      } catch {
+        // closed
+      }
+    })();
+    return { send: (f) => dealer.send(f), next, close: async () => dealer.close() };
+  }
+  if (kind === "net-bare") {
+    const socket = connect({ host: "127.0.0.1", port: far });
+    socket.setNoDelay(true);
+    await once(socket, "connect");
+    const reader = new FrameReader(arrived);
+    socket.on("data", (chunk: Buffer) => reader.push(chunk));
+    return {
+      send: (f) =>
+        // Respect backpressure, as a real sender must, or a flood only measures memory.
+        socket.write(lengthPrefixed(f)) ? undefined : once(socket, "drain").then(() => {}),
+      next,
+      close: async () => void socket.destroy(),
+    };
+  }
+  const factory = defaultRegistry().get(kind);
+  if (factory === undefined) throw new Error(`unknown transport ${kind}`);
+  const me = { id: String(self), host: "127.0.0.1", port: self };
+  const peer = { id: String(far), host: "127.0.0.1", port: far };
+  const transport: Transport = factory({ self: me, peers: [peer] });
+  await transport.start({
+    frame(frame, hint) {
+      if (decodeFrame(frame, { self: me.id, peers: new Set([peer.id]), senderHint: hint }).ok) arrived();
+    },
+    fault() {},
+  });
+  return {
+    send: (f) => transport.send(peer.id, f),
+    next,
+    close: async () => void (await transport.close(0)),
+  };
+}
+
+/**
+ * One-way latency by ping-pong: one message in flight at a time, each echoed by the far end;
+ * half of each round trip is one delivery. Our transports go through the VM's own path on both
+ * ends (encode, transport, decode, validate); the floors send the same bytes with the bare library.
+ */
+export async function measureLatency(kind: LinkKind, rounds: number, warmup = 300): Promise<Latency> {
+  const [self, far] = [await freePort(), await freePort()];
+  const peer = await startPeer("echo", kind, far, self);
+  const near = await nearEnd(kind, self, far);
+  const halves = new Float64Array(rounds);
+  try {
+    for (let i = 0; i < warmup + rounds; i++) {
+      const frame = encodeMessage(message(String(self), String(far), i + 1));
+      const back = near.next();
+      const t0 = performance.now();
+      await near.send(frame);
+      await back;
+      if (i >= warmup) halves[i - warmup] = ((performance.now() - t0) / 2) * 1000;
+    }
+  } finally {
+    await near.close();
+    peer.child.kill();
+  }
+  const s = summarize(halves);
+  return { p50Us: s.p50, p99Us: s.p99, rounds };
+}
+
+/**
+ * Messages per second over one link, the sender sending as fast as the link takes them, from
+ * the first message's arrival to the last one's.
+ */
+export async function measureThroughput(kind: LinkKind, count: number): Promise<Throughput> {
+  const [self, far] = [await freePort(), await freePort()];
+  const peer = await startPeer("sink", kind, far, self, count);
+  const near = await nearEnd(kind, self, far);
+  try {
+    const frames = Array.from({ length: count }, (_, i) =>
+      encodeMessage(message(String(self), String(far), i + 1)),
+    );
+    for (const frame of frames) await near.send(frame);
+    // The first message also waits for the connection: count from its arrival on.
+    const [firstAt, doneAt] = [await peer.first, await peer.done];
+    return { messagesPerS: (count - 1) / ((doneAt - firstAt) / 1000), count };
+  } finally {
+    await near.close();
+    peer.child.kill();
+  }
+}
