@@ -82,7 +82,7 @@ describe("crash and restart", () => {
       ...extra,
     ];
     const startAt = String(Date.now() + 4000);
-    const [va, vb, vc] = [a, b, c].map((p) => startCli(vmArgs(p, 9, ["--start-at", startAt]), 40_000)) as [
+    const [va, vb, vc] = [a, b, c].map((p) => startCli(vmArgs(p, 12, ["--start-at", startAt]), 40_000)) as [
       ReturnType<typeof startCli>,
       ReturnType<typeof startCli>,
       ReturnType<typeof startCli>,
