@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectPaths } from "../analysis/inspect.js";
@@ -43,7 +43,9 @@ export async function runFleet(
   try {
     const basePort = await freePortBlock(vms);
     // Spawning N node processes on a small machine takes a while: give them time to be up.
-    const startDelay = Math.max(2000, vms * 150);
+    const startDelay = 2000 + vms * 300;
+    // The standard mix at any size: 7 draws in 10 internal, the rest spread over the peers.
+    const eventRange = Math.max(10, Math.ceil(vms / 0.3));
     const args = [
       ...CLI.execArgv,
       CLI.path,
@@ -60,14 +62,25 @@ export async function runFleet(
       dir,
       "--start-delay",
       String(startDelay),
+      "--event-range",
+      String(eventRange),
       "--transport",
       transport,
       "--no-html",
     ];
+    let output = "";
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, args, { stdio: "ignore" });
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      const keep = (d: Buffer) => (output = (output + d.toString()).slice(-2000));
+      child.stdout?.on("data", keep);
+      child.stderr?.on("data", keep);
       child.once("exit", resolve);
     });
+    if (!existsSync(join(dir, "latest"))) {
+      throw new Error(
+        `bench: clocklab run of ${vms} VMs failed (exit ${code}): ${output.trim().split("\n").at(-1)}`,
+      );
+    }
     const runDir = join(dir, readlinkSync(join(dir, "latest")));
     const report = await inspectPaths([runDir]);
     const trial = report.trials[0];

@@ -17,17 +17,29 @@ export interface RealTimeOptions {
   clearTimeout?: (handle: unknown) => void;
   setImmediate?: (fn: () => void) => unknown;
   clearImmediate?: (handle: unknown) => void;
+  /** Blocks the thread for `ms` (default: `Atomics.wait`, which sleeps without using the CPU). */
+  sleep?: (ms: number) => void;
   /**
-   * Within this many ms of the deadline, stop sleeping on timers (which may fire up to ~1.5 ms
-   * early or late) and poll on the event loop instead, so ticks land within a fraction of a ms
-   * while I/O keeps flowing. @default 2
+   * Within this many ms of the deadline, stop waiting on timers (which may fire up to ~1.5 ms
+   * early or late): let pending I/O in once, then sleep the rest precisely. @default 2
    */
   spinMs?: number;
 }
 
+/** A precise sleep for the last stretch before a deadline: a futex wait, no busy polling. */
+function atomicSleep(): (ms: number) => void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  return (ms) => {
+    Atomics.wait(cell, 0, 0, ms);
+  };
+}
+
 /**
- * Real time. Node timers can fire early, so every wake-up re-checks the clock and re-arms
- * until the deadline has truly passed.
+ * Real time. Node timers can fire early or late by a millisecond or more, so a timer only gets
+ * close to the deadline; then pending I/O is let in, and the remaining stretch (at most
+ * `spinMs`) is slept precisely. Never early: every wake-up re-checks the clock. A sleep rather
+ * than a busy poll, so many VMs on few cores do not eat each other's CPU; I/O that arrives
+ * during those last moments waits for the tick.
  */
 export function createRealTimeSource(options: RealTimeOptions = {}): TimeSource {
   const now = options.now ?? wallNow;
@@ -36,11 +48,16 @@ export function createRealTimeSource(options: RealTimeOptions = {}): TimeSource 
   const setI = options.setImmediate ?? ((fn) => setImmediate(fn));
   const clearI = options.clearImmediate ?? ((h) => clearImmediate(h as NodeJS.Immediate));
   const spinMs = options.spinMs ?? 2;
+  const sleep = options.sleep ?? atomicSleep();
   return {
     now,
     at(time: number, fn: () => void): () => void {
       let handle: unknown;
       let cancel = (): void => {};
+      const finish = (): void => {
+        for (let remaining = time - now(); remaining > 0; remaining = time - now()) sleep(remaining);
+        fn();
+      };
       const arm = (): void => {
         const remaining = time - now();
         if (remaining <= 0) {
@@ -49,7 +66,7 @@ export function createRealTimeSource(options: RealTimeOptions = {}): TimeSource 
           handle = setT(arm, Math.floor(remaining - spinMs));
           cancel = () => clearT(handle);
         } else {
-          handle = setI(arm);
+          handle = setI(finish);
           cancel = () => clearI(handle);
         }
       };

@@ -70,6 +70,8 @@ describe("real time source", () => {
       clearTimeout: () => {},
       setImmediate: (fn) => timers.push({ at: now + 0.01, fn }),
       clearImmediate: () => {},
+      // A sleep that may wake a little early, too.
+      sleep: (ms) => (now += Math.max(0.001, ms - 0.05)),
       spinMs: 2,
     });
     let firedAt: number | undefined;
@@ -102,6 +104,7 @@ describe("real time source", () => {
       clearTimeout: clear,
       setImmediate: add,
       clearImmediate: clear,
+      sleep: (ms) => (now += ms),
     });
     let fired = 0;
     const cancelA = time.at(50, () => (fired += 1));
