@@ -17,6 +17,19 @@ const progress = (s: string) =>
   process.stderr.write(`bench [${((performance.now() - began) / 1000).toFixed(0)} s] ${s}\n`);
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
+const errors: string[] = [];
+
+/** Runs one measurement; a failure is reported and recorded, and the bench goes on. */
+async function attempt<T>(what: string, measure: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await measure();
+  } catch (err) {
+    const message = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+    progress(`FAILED ${message}`);
+    errors.push(message);
+    return fallback;
+  }
+}
 
 const size = quick
   ? { rounds: 2000, flood: 30_000, httpFlood: 3000, tickS: 5, scale: [3, 8, 16], scaleS: 5, inspect: 200_000 }
@@ -34,7 +47,11 @@ const size = quick
 const latency: Partial<Record<LinkKind, Awaited<ReturnType<typeof measureLatency>>>> = {};
 for (const kind of ["zmq-bare", "net-bare", "zmq", "tcp", "http"] as const) {
   progress(`latency ${kind}: ${size.rounds} round trips`);
-  latency[kind] = await measureLatency(kind, size.rounds);
+  latency[kind] = await attempt(`latency ${kind}`, () => measureLatency(kind, size.rounds), {
+    p50Us: Number.NaN,
+    p99Us: Number.NaN,
+    rounds: 0,
+  });
 }
 raw.latency = latency;
 const lat = (k: LinkKind) => latency[k] ?? { p50Us: Number.NaN, p99Us: Number.NaN, rounds: 0 };
@@ -62,7 +79,12 @@ const flood: Partial<Record<LinkKind, number>> = {};
 for (const kind of ["zmq-bare", "net-bare", "zmq", "tcp", "http"] as const) {
   const count = kind === "http" ? size.httpFlood : size.flood;
   progress(`throughput ${kind}: ${count} messages`);
-  flood[kind] = (await measureThroughput(kind, count)).messagesPerS;
+  flood[kind] = (
+    await attempt(`throughput ${kind}`, () => measureThroughput(kind, count), {
+      messagesPerS: Number.NaN,
+      count,
+    })
+  ).messagesPerS;
 }
 raw.throughput = flood;
 for (const [kind, floor] of [
@@ -87,7 +109,8 @@ for (const [kind, floor] of [
 const ticks = [];
 for (const rate of [6, 1000]) {
   progress(`tick fidelity: 3 VMs at ${rate} ticks/s for ${size.tickS} s`);
-  const r = await runFleet(3, rate, size.tickS);
+  const r = await attempt(`ticks at ${rate}/s`, () => runFleet(3, rate, size.tickS), undefined);
+  if (r === undefined) continue;
   ticks.push(r);
   rows.push({
     section: "ticks",
@@ -109,7 +132,8 @@ for (const n of size.scale) {
     continue;
   }
   progress(`scale: ${n} VMs at 6 ticks/s for ${size.scaleS} s`);
-  const r = await runFleet(n, 6, size.scaleS);
+  const r = await attempt(`scale ${n} VMs`, () => runFleet(n, 6, size.scaleS), undefined);
+  if (r === undefined) continue;
   scale.push(r);
   rows.push({
     section: "scale",
@@ -148,6 +172,7 @@ rows.push({
   met: inspect.recordsPerS >= 500_000,
 });
 raw.offline = { sim, inspect };
+raw.errors = errors;
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(outDir, { recursive: true });
@@ -157,6 +182,8 @@ writeFileSync(
   file,
   `${JSON.stringify({ clocklab: VERSION, date: new Date().toISOString(), quick, seconds, host: hostInfo(), rows, raw }, null, 2)}\n`,
 );
+const failures =
+  errors.length === 0 ? "" : `\n${errors.length} measurement(s) failed:\n  ${errors.join("\n  ")}`;
 process.stdout.write(
-  `${renderRows(rows)}\n\n${rows.filter((r) => r.met === false).length} target(s) missed; written to ${file} in ${seconds.toFixed(0)} s\n`,
+  `${renderRows(rows)}\n\n${rows.filter((r) => r.met === false).length} target(s) missed; written to ${file} in ${seconds.toFixed(0)} s${failures}\n`,
 );

@@ -1,8 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import * as zmq from "zeromq";
 import { summarize } from "../analysis/series.js";
+import { freePortBlock } from "../run/ports.js";
 import { FrameReader, lengthPrefixed } from "../transport/framing.js";
 import { defaultRegistry } from "../transport/registry.js";
 import type { Transport } from "../transport/transport.js";
@@ -28,14 +29,26 @@ export interface Throughput {
 
 const PEER = moduleEntry("./peer.js");
 
-/** A free port on 127.0.0.1, as the OS sees it now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
+/** A measurement that makes no progress for this long is reported as stalled, not waited on. */
+const STALL_MS = 60_000;
+
+/** `promise`, or an error after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Two free ports on 127.0.0.1 (below the ephemeral range, so no outgoing connection takes one). */
+async function twoPorts(): Promise<[number, number]> {
+  const base = await freePortBlock(2);
+  return [base, base + 1];
 }
 
 /** The message every link benchmark carries: the size of a 3-VM run's messages. */
@@ -146,7 +159,7 @@ async function nearEnd(kind: LinkKind, self: number, far: number): Promise<Near>
  * ends (encode, transport, decode, validate); the floors send the same bytes with the bare library.
  */
 export async function measureLatency(kind: LinkKind, rounds: number, warmup = 300): Promise<Latency> {
-  const [self, far] = [await freePort(), await freePort()];
+  const [self, far] = await twoPorts();
   const peer = await startPeer("echo", kind, far, self);
   const near = await nearEnd(kind, self, far);
   const halves = new Float64Array(rounds);
@@ -155,8 +168,11 @@ export async function measureLatency(kind: LinkKind, rounds: number, warmup = 30
       const frame = encodeMessage(message(String(self), String(far), i + 1));
       const back = near.next();
       const t0 = performance.now();
-      await near.send(frame);
-      await back;
+      await within(
+        Promise.all([near.send(frame), back]),
+        STALL_MS,
+        `${kind}: round trip ${i + 1} did not come back`,
+      );
       if (i >= warmup) halves[i - warmup] = ((performance.now() - t0) / 2) * 1000;
     }
   } finally {
@@ -172,16 +188,22 @@ export async function measureLatency(kind: LinkKind, rounds: number, warmup = 30
  * the first message's arrival to the last one's.
  */
 export async function measureThroughput(kind: LinkKind, count: number): Promise<Throughput> {
-  const [self, far] = [await freePort(), await freePort()];
+  const [self, far] = await twoPorts();
   const peer = await startPeer("sink", kind, far, self, count);
   const near = await nearEnd(kind, self, far);
   try {
     const frames = Array.from({ length: count }, (_, i) =>
       encodeMessage(message(String(self), String(far), i + 1)),
     );
-    for (const frame of frames) await near.send(frame);
+    const sending = (async () => {
+      for (const frame of frames) await near.send(frame);
+    })();
     // The first message also waits for the connection: count from its arrival on.
-    const [firstAt, doneAt] = [await peer.first, await peer.done];
+    const [firstAt, doneAt] = await within(
+      Promise.all([peer.first, peer.done, sending]),
+      STALL_MS,
+      `${kind}: a flood of ${count} messages did not complete`,
+    );
     return { messagesPerS: (count - 1) / ((doneAt - firstAt) / 1000), count };
   } finally {
     await near.close();

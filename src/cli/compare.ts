@@ -6,7 +6,7 @@ import { compareGrid, compareTransports } from "../analysis/compare.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { formatTable } from "../analysis/table.js";
 import { SetupError } from "../errors.js";
-import { renderCharts, writeHtml } from "../report/index.js";
+import { loadReport } from "../report/load.js";
 import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
@@ -82,6 +82,7 @@ Example:
       io.out(`Comparison (seed ${seed}; latency p50 is the mean over trials, p99 and max the largest):`);
       io.out(formatTable(table.headers, table.rows));
       if (opts.html) {
+        const { renderCharts, writeHtml } = await loadReport();
         const path = writeHtml(join(dir, "report.html"), report, await renderCharts(report), {
           title: "Transports side by side",
           note: `Same configuration and seed (${seed}) on every transport. Latency p50 is the mean over trials; p99 and max are the largest of any trial.`,

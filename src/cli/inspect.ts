@@ -5,7 +5,7 @@ import { writeEventsCsv, writeSummaryCsv } from "../analysis/export-csv.js";
 import { writeShiviz } from "../analysis/export-shiviz.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
-import { renderCharts, writeHtml, writeImages } from "../report/index.js";
+import { loadReport } from "../report/load.js";
 import type { CliIo } from "./io.js";
 
 interface InspectOptions {
@@ -94,6 +94,7 @@ Examples:
       }
       if (opts.shiviz !== undefined) written.push(await writeShiviz(opts.shiviz, groups));
       if (opts.html !== undefined || opts.png !== undefined) {
+        const { renderCharts, writeHtml, writeImages } = await loadReport();
         const charts = await renderCharts(report);
         if (opts.html !== undefined) {
           written.push(writeHtml(opts.html === true ? defaultHtmlPath(paths) : opts.html, report, charts));

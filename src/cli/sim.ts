@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
-import { renderCharts, writeHtml } from "../report/index.js";
+import { loadReport } from "../report/load.js";
 import { RUN_DEFAULTS, resolveExperiments } from "../run/config.js";
 import { pointLatest, runStamp } from "../run/orchestrator.js";
 import { simulateRun } from "../sim/run.js";
@@ -76,8 +76,10 @@ Examples:
       );
       if (runDir !== undefined) {
         pointLatest(runDir);
-        if (opts.html)
+        if (opts.html) {
+          const { renderCharts, writeHtml } = await loadReport();
           io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
+        }
         io.out(`logs: ${runDir}`);
       }
       io.setExitCode(report.ok ? 0 : 1);

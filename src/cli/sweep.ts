@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { SetupError } from "../errors.js";
-import { renderSvg } from "../report/render.js";
+import { loadReport } from "../report/load.js";
 import { runStamp } from "../run/orchestrator.js";
 import type { Cell } from "../sweep/cell.js";
 import { runCells } from "../sweep/pool.js";
@@ -105,6 +105,7 @@ Example:
       } catch (err) {
         throw new SetupError(`--log-dir: cannot write ${dir}`, { cause: err });
       }
+      const { renderSvg } = await loadReport();
       const svgs = await Promise.all(METRICS.map((m) => renderSvg(heatmap(results, m.key, m.title))));
       const ticks = results.reduce((s, r) => s + r.ticks, 0);
       const title = `clocklab sweep: ${cells.length} cells x ${opts.trials} trials x ${opts.duration} s, ${opts.vms} VMs, seed ${opts.seed}`;

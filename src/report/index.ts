@@ -1,4 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+
+export { renderSvg } from "./render.js";
+
 import { join } from "node:path";
 import type { InspectReport } from "../analysis/inspect.js";
 import { SetupError } from "../errors.js";

@@ -4,13 +4,13 @@ import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "../cli/io.js";
 import { SetupError } from "../errors.js";
-import { renderCharts, writeHtml } from "../report/index.js";
+import { loadReport } from "../report/load.js";
 import { loadKeys, writeKeys } from "../transport/curve.js";
 import { VERSION } from "../version.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
 import { hostInfo, type Manifest, writeManifest } from "./manifest.js";
-import { checkPortsFree } from "./ports.js";
+import { checkPortsFree, ephemeralRange } from "./ports.js";
 import { LogTail } from "./tail.js";
 import { type CliEntry, experimentDir, type RunningVm, spawnTrial, stopAll } from "./trial.js";
 
@@ -70,6 +70,12 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     run.host,
     Array.from({ length: most }, (_, i) => run.basePort + i),
   );
+  const [lo, hi] = ephemeralRange();
+  if (run.basePort + most - 1 >= lo && run.basePort <= hi) {
+    io.err(
+      `clocklab: warning: ports ${run.basePort}-${run.basePort + most - 1} overlap the OS's range for outgoing connections (${lo}-${hi}); a VM's connection may take a port before its VM binds it. A --base-port below ${lo} avoids that.`,
+    );
+  }
   const runDir = run.runDir ?? join(run.logDir, `${runStamp(new Date())}-${run.label}`);
   try {
     mkdirSync(runDir, { recursive: true });
@@ -167,8 +173,10 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   }
   manifest.checksPassed = report.ok;
   writeManifest(runDir, manifest);
-  if (run.html)
+  if (run.html) {
+    const { renderCharts, writeHtml } = await loadReport();
     io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
+  }
   io.out(`logs: ${runDir}${run.runDir === undefined ? ` (also ${join(run.logDir, "latest")})` : ""}`);
   const code = env.signal.aborted ? 130 : failedVms > 0 || !report.ok ? 1 : 0;
   return { code, runDir, manifest };

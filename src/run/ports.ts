@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { UsageError } from "../errors.js";
 
@@ -25,10 +26,31 @@ export async function checkPortsFree(host: string, ports: readonly number[]): Pr
   }
 }
 
-/** A first port with `count` consecutive ports free above it on 127.0.0.1 (for `--base-port`). */
+/**
+ * The range the OS takes local ports of outgoing connections from (Linux: 32768-60999). A VM
+ * port inside it can be taken by another VM's connection before that VM binds it.
+ */
+export function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (lo !== undefined && hi !== undefined && lo > 0 && hi >= lo) return [lo, hi];
+  } catch {
+    // not Linux: assume the IANA range
+  }
+  return [49152, 65535];
+}
+
+/**
+ * A first port with `count` consecutive ports free above it on 127.0.0.1 (for `--base-port`),
+ * below the ephemeral range, so no VM's outgoing connection can take a VM port first.
+ */
 export async function freePortBlock(count: number): Promise<number> {
+  const top = Math.min(ephemeralRange()[0], 65536) - count;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * (40000 - count));
+    const base = 10000 + Math.floor(Math.random() * Math.max(1, top - 10000));
     const ports = Array.from({ length: count }, (_, i) => base + i);
     try {
       await checkPortsFree("127.0.0.1", ports);

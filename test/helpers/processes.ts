@@ -1,33 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = "src/cli/index.ts";
 
-/** Ports the OS says are free right now, on 127.0.0.1. */
+/**
+ * Ports free right now on 127.0.0.1, below the OS's ephemeral range: a port handed out by the
+ * OS (port 0) could be taken again by a VM's outgoing connection before the VM binds it.
+ */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === "string") throw new Error("no port");
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const base = await freePortBlock(count);
+  return Array.from({ length: count }, (_, i) => base + i);
 }
 
-export { freePortBlock } from "../../src/run/ports.js";
+import { freePortBlock } from "../../src/run/ports.js";
+
+export { freePortBlock };
 
 export interface Finished {
   code: number | null;
