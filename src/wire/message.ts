@@ -69,6 +69,7 @@ export type Validation =
 
 const ID_PATTERN = /^[0-9A-Za-z.-]{1,64}$/;
 const FIELDS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"] as const;
+const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
 function isSafeCount(x: unknown, min: number, max = Number.MAX_SAFE_INTEGER): x is number {
   return typeof x === "number" && Number.isSafeInteger(x) && x >= min && x <= max;
@@ -86,10 +87,11 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  */
 export function validateMessage(value: unknown, ctx: ValidationContext): Validation {
   if (!isPlainObject(value)) return { ok: false, reason: "shape", detail: "not a map" };
+  // The common case first, without allocating: exactly the eight fields.
   const keys = Object.keys(value);
-  const extra = keys.filter((k) => !(FIELDS as readonly string[]).includes(k));
-  const missing = FIELDS.filter((k) => !(k in value));
-  if (extra.length > 0 || missing.length > 0) {
+  if (keys.length !== FIELDS.length || !keys.every((k) => FIELD_SET.has(k))) {
+    const extra = keys.filter((k) => !FIELD_SET.has(k));
+    const missing = FIELDS.filter((k) => !(k in value));
     const detail = [
       missing.length > 0 ? `missing ${missing.join(",")}` : "",
       extra.length > 0 ? `unexpected ${extra.slice(0, 5).join(",")}` : "",
@@ -123,10 +125,11 @@ export function validateMessage(value: unknown, ctx: ValidationContext): Validat
 /** Copies a vector clock into a fresh object, or says why it is not one. */
 function copyVectorClock(vc: unknown): VectorClock | string {
   if (!isPlainObject(vc)) return "vc is not a map";
-  const entries = Object.entries(vc);
-  if (entries.length > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
   const out: VectorClock = {};
-  for (const [id, n] of entries) {
+  let entries = 0;
+  for (const id in vc) {
+    if (++entries > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
+    const n = vc[id];
     if (!ID_PATTERN.test(id)) return "vc has a key that is not an id";
     if (!isSafeCount(n, 1, MAX_CLOCK)) return `vc[${id}] is not an integer in 1..2^52`;
     out[id] = n;
