@@ -8,6 +8,10 @@ import type { LogRecord, RejectRecord, StartRecord } from "../../src/log/schema.
 import { encodeMessage } from "../../src/wire/codec.js";
 import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
 import { analyzeFolder } from "../helpers/trial-logs.js";
+import { until as waitUntil } from "../helpers/until.js";
+
+/** Process start-up through tsx can be slow on a busy machine: wait up to 20 s, polling every 50 ms. */
+const until = (what: string, probe: () => boolean) => waitUntil(what, probe, 20_000, 50);
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-crash-"));
 after(() => {
@@ -35,15 +39,6 @@ function logOf(dir: string, port: number): string {
   const name = readdirSync(dir).find((f) => f.includes(`_vm-${port}_`));
   assert.ok(name !== undefined, `no log for ${port}`);
   return join(dir, name);
-}
-
-/** Polls `probe` every 50 ms until it holds; fails after `limitMs` with `what`. */
-async function until(what: string, probe: () => boolean, limitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!probe()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function safeRecords(file: string): LogRecord[] {

@@ -12,6 +12,7 @@ import type {
 import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
 import { ReorderBuffer } from "../../src/wire/reorder.js";
 import { freePorts } from "../helpers/processes.js";
+import { until } from "../helpers/until.js";
 
 /** Builds a fresh set of addresses and a factory for one test (fresh ports, fresh network). */
 export type Setup = (count: number) => Promise<{ addresses: PeerAddress[]; factory: TransportFactory }>;
@@ -30,15 +31,6 @@ export function onLoopback(create: (options: TransportOptions & { linger: number
       factory: (options) => create({ ...options, linger: 100 }),
     };
   };
-}
-
-/** Waits until `predicate` holds, polling on the event loop; fails after `limitMs`. */
-async function until(predicate: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const frameOf = (n: number) => Uint8Array.from(Buffer.from(`frame-${n}`));
@@ -112,7 +104,7 @@ export function transportConformance(name: string, setup: Setup, kind: { network
     it("delivers frames byte for byte, naming the sender where it knows it", async () => {
       const { addresses, a, b } = await startedPair();
       a.transport.send(addresses[1]?.id as string, frameOf(1));
-      await until(() => b.received.length === 1, "one frame");
+      await until("one frame", () => b.received.length === 1);
       assert.deepEqual(Buffer.from(b.received[0]?.frame ?? []), Buffer.from(frameOf(1)));
       const hint = b.received[0]?.hint;
       assert.ok(hint === undefined || hint === addresses[0]?.id, `hint ${hint}`);
@@ -124,7 +116,7 @@ export function transportConformance(name: string, setup: Setup, kind: { network
       const { addresses, a, b } = await startedPair();
       const [ida, idb] = [addresses[0]?.id as string, addresses[1]?.id as string];
       for (let n = 1; n <= 10_000; n++) a.transport.send(idb, messageOf(ida, idb, n));
-      await until(() => b.received.length >= 10_000, "10,000 frames", 30_000);
+      await until("10,000 frames", () => b.received.length >= 10_000, 30_000);
       assert.equal(b.received.length, 10_000);
       assert.deepEqual(
         reordered(b.received, idb, ida),
@@ -143,7 +135,7 @@ export function transportConformance(name: string, setup: Setup, kind: { network
       await new Promise((resolve) => setTimeout(resolve, 200));
       const b = await node(factory, addresses, 1);
       await b.start();
-      await until(() => b.received.length === 5, "5 early messages");
+      await until("5 early messages", () => b.received.length === 5);
       assert.deepEqual(reordered(b.received, idb, ida), [1, 2, 3, 4, 5]);
       await a.close();
       await b.close();
@@ -157,12 +149,12 @@ export function transportConformance(name: string, setup: Setup, kind: { network
       const first = await node(factory, addresses, 0);
       await first.start();
       for (let n = 1; n <= 5; n++) first.transport.send(idb, messageOf(ida, idb, n, 1));
-      await until(() => b.received.length === 5, "the first incarnation's 5 messages");
+      await until("the first incarnation's 5 messages", () => b.received.length === 5);
       await first.close();
       const second = await node(factory, addresses, 0);
       await second.start();
       for (let n = 1; n <= 3; n++) second.transport.send(idb, messageOf(ida, idb, n, 2));
-      await until(() => b.received.length === 8, "the second incarnation's 3 messages");
+      await until("the second incarnation's 3 messages", () => b.received.length === 8);
       assert.deepEqual(reordered(b.received, idb, ida), [1, 2, 3, 4, 5, 1, 2, 3]);
       await second.close();
       await b.close();
@@ -191,7 +183,7 @@ export function transportConformance(name: string, setup: Setup, kind: { network
           socket.on("close", () => resolve());
         });
       }
-      await until(() => b.faults.length + b.received.length > 0, "the garbage to be noticed");
+      await until("the garbage to be noticed", () => b.faults.length + b.received.length > 0);
       for (const r of b.received) {
         const v = decodeFrame(r.frame, {
           self: self.id,

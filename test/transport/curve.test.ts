@@ -16,18 +16,10 @@ import {
 import type { Transport } from "../../src/transport/transport.js";
 import { createZmqTransport } from "../../src/transport/zmq.js";
 import { freePorts } from "../helpers/processes.js";
+import { until } from "../helpers/until.js";
 
 const dir = mkdtempSync(join(tmpdir(), "clocklab-curve-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(what: string | (() => string), probe: () => boolean, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!probe()) {
-    if (Date.now() > deadline)
-      assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("CURVE keys", () => {
   it("Z85 matches the RFC 32 test vector both ways", () => {
