@@ -2,18 +2,31 @@ import { Command, CommanderError } from "commander";
 import { describeError, SetupError, UsageError } from "../errors.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
 import { VERSION } from "../version.js";
-import { compareCommand } from "./compare.js";
-import { inspectCommand } from "./inspect.js";
 import type { CliIo } from "./io.js";
-import { keysCommand } from "./keys.js";
 import { normalizeSingleDash } from "./parse.js";
-import { runCommand } from "./run.js";
-import { simCommand } from "./sim.js";
-import { sweepCommand } from "./sweep.js";
-import { vmCommand } from "./vm.js";
 
-/** Builds the `clocklab` program with its commands. */
-export function buildProgram(io: CliIo, registry: TransportRegistry = defaultRegistry()): Command {
+type CommandMaker = (registry: TransportRegistry, io: CliIo) => Promise<Command>;
+
+/**
+ * Every command, loaded when the program is built: a VM process (`clocklab vm`, the one started
+ * dozens of times) loads only its own module, not the analysis, report and run code.
+ */
+const COMMANDS: Record<string, CommandMaker> = {
+  vm: async (registry, io) => (await import("./vm.js")).vmCommand(registry, io),
+  run: async (registry, io) => (await import("./run.js")).runCommand(registry, io),
+  inspect: async (_, io) => (await import("./inspect.js")).inspectCommand(io),
+  compare: async (registry, io) => (await import("./compare.js")).compareCommand(registry, io),
+  sim: async (_, io) => (await import("./sim.js")).simCommand(io),
+  sweep: async (_, io) => (await import("./sweep.js")).sweepCommand(io),
+  keys: async (_, io) => (await import("./keys.js")).keysCommand(io),
+};
+
+/** Builds the `clocklab` program with its commands (with `only`, that command alone). */
+export async function buildProgram(
+  io: CliIo,
+  registry: TransportRegistry = defaultRegistry(),
+  only?: string,
+): Promise<Command> {
   const output = {
     writeOut: (s: string) => io.out(s.trimEnd()),
     writeErr: (s: string) => io.err(s.trimEnd()),
@@ -25,13 +38,8 @@ export function buildProgram(io: CliIo, registry: TransportRegistry = defaultReg
     .version(VERSION)
     .configureOutput(output)
     .exitOverride();
-  program.addCommand(vmCommand(registry, io));
-  program.addCommand(runCommand(registry, io));
-  program.addCommand(inspectCommand(io));
-  program.addCommand(compareCommand(registry, io));
-  program.addCommand(simCommand(io));
-  program.addCommand(sweepCommand(io));
-  program.addCommand(keysCommand(io));
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand(await (COMMANDS[name] as CommandMaker)(registry, io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output);
   }
@@ -56,7 +64,9 @@ export async function main(
   registry?: TransportRegistry,
 ): Promise<number> {
   let code = 0;
-  const program = buildProgram({ ...io, setExitCode: (c) => (code = c) }, registry);
+  // `clocklab vm ...` needs the vm command alone; help and every other command get them all.
+  const only = args[0] === "vm" ? "vm" : undefined;
+  const program = await buildProgram({ ...io, setExitCode: (c) => (code = c) }, registry, only);
   try {
     await program.parseAsync(normalizeSingleDash(args, longNames(program)), { from: "user" });
     return code;
