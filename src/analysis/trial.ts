@@ -233,9 +233,10 @@ function crashReports(passes: VmPass[], index: SendIndex): CrashReport[] {
 /**
  * Nothing lost: per link, what the sender logged as sent equals what the receiver took off its
  * queue, plus what was pending at its stop, plus what it gave up on in `gap` records, plus
- * what the sender's fault layer dropped, plus what its full queue refused. On a link with a crashed end, what is left over went
- * down with the crashed process (its queue, its unsent buffers, sends to it while it was
- * down and never redelivered): counted as lost with the crash, not flagged.
+ * what the sender's fault layer dropped, plus what its full queue refused. On a link with a
+ * crashed end, what is left over went down with the crashed process (its queue, its unsent
+ * buffers, sends to it while it was down and never redelivered): counted as lost with the
+ * crash, not flagged.
  */
 function checkConservation(
   passes: VmPass[],
@@ -267,9 +268,9 @@ function checkConservation(
     for (const set of gaps.values()) gapped += set.size;
     // A seq the sender's fault layer dropped may also be one the receiver gave up on: count once.
     let droppedOnly = 0;
+    const unknown = gaps.get(Number.NaN);
     for (const [epoch, dropped] of sender?.dropped.get(to) ?? []) {
       const mine = gaps.get(epoch);
-      const unknown = gaps.get(Number.NaN);
       for (const seq of dropped) if (!mine?.has(seq) && !unknown?.has(seq)) droppedOnly += 1;
     }
     const stop = receiver.stop;

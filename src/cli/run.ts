@@ -40,9 +40,9 @@ export function rateList(value: string): number[] {
   return rates;
 }
 
-function curveOption(curve: string | true | undefined, transport: string): Pick<RunConfig, "curve"> {
+function curveOption(flag: string | true | undefined, transport: string): Pick<RunConfig, "curve"> {
+  const curve = curveFor(flag, transport);
   if (curve === undefined) return {};
-  curveFor(curve === true ? "" : curve, transport);
   return { curve: curve === true ? {} : { dir: curve } };
 }
 

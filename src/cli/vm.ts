@@ -40,11 +40,11 @@ interface VmOptions extends FaultFlags {
 const START_AT_WINDOW_MS = 3_600_000;
 
 /** `--curve DIR` is for the zmq transport only; the others have no authentication to offer. */
-export function curveFor(dir: string | undefined, transport: string): string | undefined {
-  if (dir !== undefined && transport !== "zmq") {
+export function curveFor<T>(value: T | undefined, transport: string): T | undefined {
+  if (value !== undefined && transport !== "zmq") {
     throw new UsageError(`--curve: only the zmq transport authenticates, got --transport ${transport}`);
   }
-  return dir;
+  return value;
 }
 
 /** Turns parsed flags into a VM configuration, or throws a UsageError naming the flag. */

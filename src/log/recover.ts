@@ -1,4 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  truncateSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { VectorClock } from "../vm/clocks.js";
 import { parseLogFileName } from "./paths.js";
@@ -19,8 +29,6 @@ export interface Recovered {
   tornBytes: number;
   /** Ticks that incarnation logged. */
   ticks: number;
-  /** Wall time of its last complete record. */
-  lastT: number;
   clock: number;
   vc: VectorClock;
   /** Per sender, what had been received or given up on. */
@@ -44,11 +52,22 @@ export function findUnfinishedLog(dir: string, trial: number, vm: string): strin
   return candidates[0];
 }
 
+/** Bytes read from the end of a log to find its last record: a stop record with 1,000 peers fits. */
+const TAIL_BYTES = 128 * 1024;
+
+/** Whether a log's last line is a complete `stop` record; reads only the file's tail. */
 function endsWithStop(path: string): boolean {
-  const text = readFileSync(path, "utf8");
-  const lines = text.split("\n").filter((l) => l !== "");
-  const last = lines.at(-1);
-  return last !== undefined && text.endsWith("\n") && last.includes('"event":"stop"');
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, TAIL_BYTES));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const text = tail.toString("utf8");
+    const last = text.trimEnd().split("\n").at(-1);
+    return last !== undefined && text.endsWith("\n") && last.includes('"event":"stop"');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -65,7 +84,6 @@ export function recoverLog(path: string): Recovered {
     epoch: 0,
     tornBytes,
     ticks: 0,
-    lastT: 0,
     clock: 0,
     vc: {},
     senders: new Map(),
@@ -78,7 +96,6 @@ export function recoverLog(path: string): Recovered {
     } catch {
       continue; // a torn line in the middle was reported by inspect already; nothing to recover
     }
-    state.lastT = r.t;
     advance(state, r);
   }
   return state;

@@ -57,19 +57,27 @@ async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: numb
  */
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
-  const curve = options.curve;
-  // With CURVE, a context of our own: its ZAP handler then answers for this transport alone.
-  const context = curve === undefined ? undefined : new zmq.Context();
-  const signer = curve === undefined ? undefined : new LinkSigner(curve);
+  // With CURVE: a context of our own (its ZAP handler then answers for this transport alone)
+  // and the signer of each link.
+  const secure =
+    options.curve === undefined
+      ? undefined
+      : { keys: options.curve, context: new zmq.Context(), signer: new LinkSigner(options.curve) };
+  const signer = secure?.signer;
   let stopZap = (): void => {};
   // Frames over MAX_ZMQ_FRAME make libzmq drop the connection before they are read into memory;
   // smaller oversized ones arrive and are rejected (and counted) by the VM's size check.
   const router = new zmq.Router({
     linger: 0,
     maxMessageSize: MAX_ZMQ_FRAME,
-    ...(context === undefined || curve === undefined
+    ...(secure === undefined
       ? {}
-      : { context, curveServer: true, curveSecretKey: curve.secretKey, zapDomain: "clocklab" }),
+      : {
+          context: secure.context,
+          curveServer: true,
+          curveSecretKey: secure.keys.secretKey,
+          zapDomain: "clocklab",
+        }),
   });
   // Routing id = VM id + "/" + a tag of this incarnation. A restarted VM is then a new peer to
   // every ROUTER: libzmq ignores a newcomer whose routing id a lingering old connection still
@@ -116,8 +124,8 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       router.events.on("handshake:error:protocol", report);
       router.events.on("handshake:error:auth", report);
       router.events.on("handshake:error:other", report);
-      if (context !== undefined && curve !== undefined) {
-        stopZap = await startZapHandler(context, new Set(curve.peers.values()));
+      if (secure !== undefined) {
+        stopZap = await startZapHandler(secure.context, new Set(secure.keys.peers.values()));
       }
       try {
         await bindWithRetry(router, endpoint, options.bindRetryMs ?? 1000);
@@ -132,23 +140,23 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       }
       void receiveLoop(h);
       for (const peer of options.peers) {
-        const serverKey = curve?.peers.get(peer.id);
+        const serverKey = secure?.keys.peers.get(peer.id);
         const socket = new zmq.Dealer({
           routingId,
           linger,
-          ...(context === undefined || curve === undefined || serverKey === undefined
+          ...(secure === undefined || serverKey === undefined
             ? {}
             : {
-                context,
+                context: secure.context,
                 curveServerKey: serverKey,
-                curvePublicKey: curve.publicKey,
-                curveSecretKey: curve.secretKey,
+                curvePublicKey: secure.keys.publicKey,
+                curveSecretKey: secure.keys.secretKey,
               }),
         });
         socket.connect(`tcp://${hostPort(peer)}`);
-        const sign = (frame: Uint8Array) => [frame, signer?.mac(peer.id, frame) as Buffer];
         const queue = new SendQueue(
-          (frame) => socket.send(signer === undefined ? frame : sign(frame)),
+          (frame) =>
+            socket.send(signer === undefined ? frame : [frame, signer.mac(peer.id, frame) as Buffer]),
           (err) => {
             if (!closed) h.fault(`send to ${peer.id} failed: ${String(err)}`);
           },
