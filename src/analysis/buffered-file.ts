@@ -2,10 +2,13 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { SetupError } from "../errors.js";
 
+const CHUNK_BYTES = 1 << 20;
+
 /** Appends text to a file in chunks of about 1 MiB, so exports of big runs stream to disk. */
 export class BufferedFile {
   readonly #fd: number;
-  #chunk: string[] = [];
+  /** Lines are encoded straight into this buffer: no joined string per chunk to collect. */
+  readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #size = 0;
 
   constructor(
@@ -26,16 +29,27 @@ export class BufferedFile {
   }
 
   line(text: string): void {
-    this.#chunk.push(text, "\n");
-    this.#size += text.length + 1;
-    if (this.#size > 1 << 20) this.flush();
+    // A UTF-16 unit is at most 3 bytes of UTF-8; a line that may not fit goes out on its own.
+    if (this.#size + text.length * 3 + 1 > CHUNK_BYTES) {
+      this.flush();
+      if (text.length * 3 + 1 > CHUNK_BYTES) {
+        this.#writeAll(Buffer.from(`${text}\n`, "utf8"));
+        return;
+      }
+    }
+    this.#size += this.#buffer.write(text, this.#size, "utf8");
+    this.#buffer[this.#size++] = 0x0a;
   }
 
   flush(): void {
-    if (this.#chunk.length === 0) return;
-    writeSync(this.#fd, this.#chunk.join(""));
-    this.#chunk = [];
+    if (this.#size === 0) return;
+    this.#writeAll(this.#buffer.subarray(0, this.#size));
     this.#size = 0;
+  }
+
+  #writeAll(bytes: Uint8Array): void {
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset, bytes.length - offset);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import type { Located } from "../log/reader.js";
 import type { StartRecord, StopRecord, TickRecord } from "../log/schema.js";
 import { lamportLocal, lamportReceive, type VectorClock, vectorLocal, vectorReceive } from "../vm/clocks.js";
+import { plainVc } from "../vm/vector.js";
 import type { Collector } from "./collector.js";
 import type { SendIndex } from "./send-index.js";
 import { Series } from "./series.js";
@@ -241,6 +242,7 @@ export class VmPass {
     this.c.lamport.checked += 1;
     this.c.vector.checked += 1;
     let expectedVc: VectorClock;
+    const vc = plainVc(r.vc);
     if (r.event === "receive") {
       const expected = lamportReceive(prev, r.msgClock);
       if (r.clock !== expected)
@@ -251,16 +253,16 @@ export class VmPass {
       if (r.clock - prev - 1 > 0) this.jumps.push(r.clock - prev - 1);
       this.#receive(l as Located<TickRecord & { event: "receive" }>);
       const sentVc = this.sends.vc(r.from, this.vm, r.seq, r.epoch);
-      expectedVc = sentVc === undefined ? r.vc : vectorReceive(this.#vc, sentVc, this.vm);
+      expectedVc = sentVc === undefined ? vc : vectorReceive(this.#vc, sentVc, this.vm);
     } else {
       const expected = lamportLocal(prev);
       if (r.clock !== expected)
         this.c.lamport.fail(l, `${r.event} clock ${r.clock}, expected ${prev} + 1 = ${expected}`);
       expectedVc = vectorLocal(this.#vc, this.vm);
     }
-    if (!sameVc(r.vc, expectedVc))
-      this.c.vector.fail(l, `vc ${JSON.stringify(r.vc)}, expected ${JSON.stringify(expectedVc)}`);
-    this.#vc = r.vc;
+    if (!sameVc(vc, expectedVc))
+      this.c.vector.fail(l, `vc ${JSON.stringify(vc)}, expected ${JSON.stringify(expectedVc)}`);
+    this.#vc = vc;
     this.stepSum += r.clock - prev;
     this.clock = r.clock;
     this.queue.push(r.queue);

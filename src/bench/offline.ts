@@ -4,13 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveExperiments } from "../run/config.js";
 import { simulateRun } from "../sim/run.js";
+import { simulateTrial } from "../sim/trial.js";
 import { writeBigRun } from "./big-run.js";
 import { moduleEntry } from "./entry.js";
 
 export interface SimSpeed {
   experiment: string;
+  /** Where the records went: handed to a sink that drops them, kept in memory, or logged to files. */
+  records: "streamed" | "kept" | "logged";
   ticks: number;
   tickEventsPerS: number;
+  /** Streamed only: every timed pass's rate (the figure is their median). */
+  passesPerS?: number[];
 }
 
 export interface InspectSpeed {
@@ -20,17 +25,69 @@ export interface InspectSpeed {
   ok: boolean;
 }
 
-/** The simulator's tick events per second on a preset (statistics kept in memory, no logs). */
+/**
+ * The simulator's tick events per second on a preset, with every record made and handed to a
+ * sink: `streamed` drops them (the simulator itself), `kept` holds them in memory (what
+ * `sim --no-logs` analyses), `logged` writes the run folder (what `sim` does).
+ */
 export async function measureSimulator(
   experiment: string,
+  records: SimSpeed["records"],
   overrides: { vms?: number; durationS?: number; trials?: number } = {},
 ): Promise<SimSpeed> {
-  const experiments = resolveExperiments(experiment, overrides);
-  const result = await simulateRun(
-    { experiments, seed: 1, basePort: 5001, latency: { kind: "constant", ms: 0.1 }, runDir: undefined },
-    ["bench"],
-  );
-  return { experiment, ticks: result.ticks, tickEventsPerS: result.ticks / (result.simulateMs / 1000) };
+  const [exp] = resolveExperiments(experiment, overrides);
+  if (exp === undefined) throw new Error(`no experiment ${experiment}`);
+  const dir = records === "logged" ? mkdtempSync(join(tmpdir(), "clocklab-bench-sim-")) : undefined;
+  try {
+    if (records !== "streamed") {
+      const result = await simulateRun(
+        { experiments: [exp], seed: 1, basePort: 5001, latency: { kind: "constant", ms: 0.1 }, runDir: dir },
+        ["bench"],
+      );
+      return {
+        experiment,
+        records,
+        ticks: result.ticks,
+        tickEventsPerS: result.ticks / (result.simulateMs / 1000),
+      };
+    }
+    const ids = Array.from({ length: exp.vms }, (_, i) => String(5001 + i));
+    const simulate = (trial: number, durationS: number): number =>
+      simulateTrial({
+        ids,
+        rates: ids.map((_, i) => ({
+          fixed: exp.rates?.[i],
+          min: exp.rateMin,
+          max: exp.rateMax,
+          multiplier: exp.multiplier,
+        })),
+        durationS,
+        seed: 1,
+        trial,
+        eventRange: exp.eventRange,
+        sinkFor: () => ({ write: () => {} }),
+      }).reduce((s, vm) => s + vm.stop.ticks, 0);
+    const pass = (): { ticks: number; ms: number } => {
+      const began = performance.now();
+      let ticks = 0;
+      for (let trial = 1; trial <= exp.trials; trial++) ticks += simulate(trial, exp.durationS);
+      return { ticks, ms: performance.now() - began };
+    };
+    // One untimed pass first, so the figure is the compiled code's and not the JIT's warm-up;
+    // then the median of three timed passes.
+    pass();
+    const passes = [pass(), pass(), pass()].sort((a, b) => a.ms - b.ms);
+    const median = passes[1] as { ticks: number; ms: number };
+    return {
+      experiment,
+      records,
+      ticks: median.ticks,
+      tickEventsPerS: median.ticks / (median.ms / 1000),
+      passesPerS: passes.map((p) => p.ticks / (p.ms / 1000)),
+    };
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `inspect`'s records per second and peak memory on a simulated run of `records` records. */

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { VectorClock } from "../vm/clocks.js";
+import { plainVc } from "../vm/vector.js";
 import { parseLogFileName } from "./paths.js";
 import type { LogRecord } from "./schema.js";
 
@@ -131,7 +132,7 @@ function advance(state: Recovered, r: LogRecord): void {
   }
   state.ticks = r.tick;
   state.clock = r.clock;
-  state.vc = r.vc;
+  state.vc = plainVc(r.vc);
 }
 
 function position(state: Recovered, from: string, epoch: number, seq: number): void {

@@ -1,4 +1,4 @@
-import type { VectorClock } from "../vm/clocks.js";
+import type { AnyVectorClock } from "../vm/vector.js";
 import type { RejectReason } from "../wire/message.js";
 
 /** Fields every record has: the event name and the wall time in ms since the Unix epoch. */
@@ -44,7 +44,8 @@ interface TickBase extends Base {
   clock: number;
   /** Messages still waiting in the queue after this tick. */
   queue: number;
-  vc: VectorClock;
+  /** A map in a log read back; a VM's own snapshot (same JSON) in records it writes. */
+  vc: AnyVectorClock;
   /** When this tick was due (ms); `t - due` is its lateness. */
   due: number;
 }

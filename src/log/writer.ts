@@ -2,6 +2,7 @@ import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from 
 import { dirname } from "node:path";
 import { SetupError } from "../errors.js";
 import type { LogRecord, LogSink } from "./schema.js";
+import { recordLine } from "./serialize.js";
 
 /** A log sink backed by a file, with an explicit close. */
 export interface FileSink extends LogSink {
@@ -33,7 +34,7 @@ export function openLogFile(path: string, append = false): FileSink {
     path,
     write(record: LogRecord): void {
       if (!open) return;
-      const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
+      const line = Buffer.from(`${recordLine(record)}\n`, "utf8");
       let offset = 0;
       // writeSync may write less than asked (rare for files); loop so the line is whole.
       while (offset < line.length) offset += writeSync(fd, line, offset, line.length - offset);

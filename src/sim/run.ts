@@ -6,6 +6,7 @@ import { analyzeTrial, memorySource, type TrialAnalysis } from "../analysis/tria
 import { logFileName } from "../log/paths.js";
 import type { Located } from "../log/reader.js";
 import type { LogSink } from "../log/schema.js";
+import { recordLine } from "../log/serialize.js";
 import type { ExperimentConfig } from "../run/config.js";
 import type { Manifest, TrialEntry } from "../run/manifest.js";
 import { hostInfo, writeManifest } from "../run/manifest.js";
@@ -37,7 +38,7 @@ const SIM_START_AT = 1_700_000_000_000;
 /** A log sink that writes whole lines in large chunks: a simulation cannot be killed mid-tick. */
 function fileSink(path: string): LogSink & { close(): void } {
   const file = new BufferedFile(path, "--log-dir");
-  return { write: (r) => file.line(JSON.stringify(r)), close: () => file.close() };
+  return { write: (r) => file.line(recordLine(r)), close: () => file.close() };
 }
 
 /**

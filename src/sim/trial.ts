@@ -1,14 +1,15 @@
 import type { LogRecord, LogSink, StopRecord } from "../log/schema.js";
 import { memorySink } from "../log/writer.js";
 import { type LatencyModel, sampleLatency } from "../transport/faults.js";
-import { MemoryNetwork } from "../transport/memory.js";
 import { VERSION } from "../version.js";
 import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { createRng, deriveSeed } from "../vm/rng.js";
 import { runTicks, ticksFor } from "../vm/scheduler.js";
 import { VirtualTimeSource } from "../vm/time.js";
+import type { WireMessage } from "../wire/message.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import { MessageNetwork } from "./network.js";
 
 /** One simulated trial: VMs on a full mesh, in virtual time. */
 export interface SimTrialConfig {
@@ -47,7 +48,7 @@ export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
   const time = new VirtualTimeSource(startAt - 1);
   const model: LatencyModel = config.latency ?? { kind: "constant", ms: config.latencyMs ?? 0.1 };
   const netRng = createRng(deriveSeed(config.seed, "network", config.trial));
-  const network = new MemoryNetwork((run) => {
+  const network = new MessageNetwork((run) => {
     time.at(time.now() + sampleLatency(model, netRng), run);
   });
   const drainMs = config.drainMs ?? 500;
@@ -58,9 +59,11 @@ export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
     const memory = config.sinkFor === undefined ? memorySink() : undefined;
     const sink: LogSink = memory ?? (config.sinkFor as (id: string, rate: number) => LogSink)(id, rate);
     const peers = config.ids.filter((p) => p !== id);
-    const self = { id, host: "memory", port: Number(id) };
     const transport = {
-      send: (to: string, frame: Uint8Array) => network.post(id, to, frame),
+      send: () => {
+        throw new Error("the simulator's network carries messages, not frames");
+      },
+      sendMessage: (_to: string, msg: WireMessage) => network.post(msg),
     };
     const machine = new Machine(
       { id, peers, eventRange: config.eventRange, epoch: startAt },
@@ -68,10 +71,7 @@ export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
     );
     const vmStart = startAt + (config.startOffsetsMs?.[i] ?? 0);
     time.at(vmStart - 0.5, () => {
-      network.listen(self.id, {
-        frame: (frame, hint) => machine.receiveFrame(frame, hint),
-        fault: (detail) => machine.transportFault(detail),
-      });
+      network.listen(id, (msg) => machine.receiveMessage(msg));
     });
     const count = ticksFor(rate, config.durationS - (config.startOffsetsMs?.[i] ?? 0) / 1000);
     sink.write({

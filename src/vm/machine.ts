@@ -4,10 +4,11 @@ import type { Transport } from "../transport/transport.js";
 import { decodeFrame, encodeMessage } from "../wire/codec.js";
 import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
-import { lamportLocal, lamportReceive, type VectorClock, vectorLocal, vectorReceive } from "./clocks.js";
-import { eventForDraw } from "./events.js";
+import { lamportLocal, lamportReceive } from "./clocks.js";
+import { type DrawnEvent, eventForDraw } from "./events.js";
 import { Fifo } from "./queue.js";
 import { type Rng, randomInt } from "./rng.js";
+import { type VcSnapshot, VectorState } from "./vector.js";
 
 /** What identifies a VM and shapes its behaviour. */
 export interface MachineConfig {
@@ -34,7 +35,13 @@ export interface MachineConfig {
 export interface MachineDeps {
   now(): number;
   rng: Rng;
-  transport: Pick<Transport, "send">;
+  transport: Pick<Transport, "send"> & {
+    /**
+     * An in-process network (the simulator's) takes messages as they are, skipping the
+     * msgpack round trip; the receiving machine gets them through `receiveMessage`.
+     */
+    sendMessage?(to: string, msg: WireMessage): void;
+  };
   sink: LogSink;
 }
 
@@ -62,7 +69,9 @@ export class Machine {
   readonly #links = new Map<string, LinkCounts>();
   readonly #nextSeq = new Map<string, number>();
   #clock = 0;
-  #vc: VectorClock = {};
+  readonly #vc: VectorState;
+  /** The event of each draw 1..eventRange, made once rather than on every tick. */
+  readonly #events: readonly DrawnEvent[];
   #ticks = 0;
   #rejected = 0;
   #stopped = false;
@@ -75,9 +84,10 @@ export class Machine {
     this.#peerSet = new Set(config.peers);
     this.#reorder = new ReorderBuffer(config.reorder);
     for (const peer of config.peers) this.#links.set(peer, { sent: 0, received: 0, pending: 0 });
+    this.#vc = new VectorState(config.id, config.peers, config.resume?.vc);
+    this.#events = Array.from({ length: config.eventRange }, (_, i) => eventForDraw(i + 1, config.peers));
     if (config.resume !== undefined) {
       this.#clock = config.resume.clock;
-      this.#vc = config.resume.vc;
       for (const [from, p] of config.resume.senders) this.#reorder.resume(from, p.epoch, p.next);
     }
   }
@@ -104,6 +114,17 @@ export class Machine {
       return;
     }
     this.#apply(this.#reorder.push(result.msg, now), now);
+    this.#apply(this.#reorder.poll(now), now);
+  }
+
+  /**
+   * Takes in a message from an in-process network (see MachineDeps.transport.sendMessage):
+   * another Machine made it, so there is nothing to decode or validate; reorder, queue.
+   */
+  receiveMessage(msg: WireMessage): void {
+    if (this.#stopped) return;
+    const now = this.#deps.now();
+    this.#apply(this.#reorder.push(msg, now), now);
     this.#apply(this.#reorder.poll(now), now);
   }
 
@@ -141,18 +162,30 @@ export class Machine {
       this.#receive(n, due, queued);
       return;
     }
-    const event = eventForDraw(randomInt(this.#deps.rng, 1, this.#config.eventRange), this.#config.peers);
+    const event = this.#events[randomInt(this.#deps.rng, 1, this.#config.eventRange) - 1] as DrawnEvent;
     this.#clock = lamportLocal(this.#clock);
-    this.#vc = vectorLocal(this.#vc, this.#config.id);
+    this.#vc.local();
     const t = this.#deps.now();
-    const base = { t, tick: n, due, clock: this.#clock, vc: this.#vc };
+    const clock = this.#clock;
+    const vc = this.#vc.snapshot();
     if (event.kind === "internal") {
-      this.#deps.sink.write({ event: "internal", ...base, queue: this.#queue.length });
+      this.#deps.sink.write({ event: "internal", t, tick: n, due, clock, vc, queue: this.#queue.length });
       return;
     }
     this.#afterTick = [];
-    const seqs = event.to.map((to) => this.#send(to, t));
-    this.#deps.sink.write({ event: "send", ...base, queue: this.#queue.length, to: event.to, seq: seqs });
+    const seqs = event.to.map((to) => this.#send(to, t, vc));
+    this.#deps.sink.write({
+      event: "send",
+      t,
+      tick: n,
+      due,
+      clock,
+      vc,
+      queue: this.#queue.length,
+      // A copy: the drawn events are shared between ticks, records must not alias them.
+      to: [...event.to],
+      seq: seqs,
+    });
     const held = this.#afterTick;
     this.#afterTick = undefined;
     for (const write of held) write();
@@ -185,7 +218,7 @@ export class Machine {
     return record;
   }
 
-  #send(to: string, t: number): number {
+  #send(to: string, t: number, vc: VcSnapshot): number {
     const seq = this.#nextSeq.get(to) ?? 1;
     this.#nextSeq.set(to, seq + 1);
     const msg: WireMessage = {
@@ -195,17 +228,19 @@ export class Machine {
       epoch: this.#config.epoch,
       seq,
       clock: this.#clock,
-      vc: this.#vc,
+      vc,
       sentAt: t,
     };
-    this.#deps.transport.send(to, encodeMessage(msg));
+    const direct = this.#deps.transport.sendMessage;
+    if (direct !== undefined) direct(to, msg);
+    else this.#deps.transport.send(to, encodeMessage(msg));
     this.#link(to).sent += 1;
     return seq;
   }
 
   #receive(n: number, due: number, { msg, arrivedAt }: Queued): void {
     this.#clock = lamportReceive(this.#clock, msg.clock);
-    this.#vc = vectorReceive(this.#vc, msg.vc, this.#config.id);
+    this.#vc.receive(msg.vc);
     this.#link(msg.from).received += 1;
     this.#deps.sink.write({
       event: "receive",
@@ -214,7 +249,7 @@ export class Machine {
       due,
       clock: this.#clock,
       queue: this.#queue.length,
-      vc: this.#vc,
+      vc: this.#vc.snapshot(),
       from: msg.from,
       seq: msg.seq,
       msgClock: msg.clock,
@@ -224,7 +259,7 @@ export class Machine {
     });
   }
 
-  #apply(outputs: ReorderOutput[], now: number): void {
+  #apply(outputs: readonly ReorderOutput[], now: number): void {
     for (const out of outputs) {
       switch (out.kind) {
         case "deliver":

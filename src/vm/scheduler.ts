@@ -33,19 +33,24 @@ export function runTicks(
 ): { cancel(): void } {
   let cancel = (): void => {};
   let stopped = false;
-  const schedule = (n: number): void => {
+  let n = 0;
+  let due = 0;
+  // One callback for every tick (n and due live outside it): no closure per tick.
+  const fire = (): void => {
+    if (stopped) return;
+    onTick(n, due);
+    if (!stopped) schedule();
+  };
+  const schedule = (): void => {
+    n += 1;
     if (n > plan.count) {
       onDone();
       return;
     }
-    const due = dueTime(plan, n);
-    cancel = time.at(due, () => {
-      if (stopped) return;
-      onTick(n, due);
-      if (!stopped) schedule(n + 1);
-    });
+    due = dueTime(plan, n);
+    cancel = time.at(due, fire);
   };
-  schedule(1);
+  schedule();
   return {
     cancel(): void {
       stopped = true;

@@ -1,4 +1,5 @@
 import { Packr } from "msgpackr";
+import { VcSnapshot } from "../vm/vector.js";
 import {
   MAX_FRAME_BYTES,
   type Validation,
@@ -20,7 +21,7 @@ const packr = new Packr({
 
 /** Encodes a message as one msgpack map. */
 export function encodeMessage(msg: WireMessage): Uint8Array {
-  return packr.pack(msg);
+  return packr.pack(msg.vc instanceof VcSnapshot ? { ...msg, vc: msg.vc.toJSON() } : msg);
 }
 
 /**

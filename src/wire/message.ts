@@ -1,4 +1,5 @@
 import type { VectorClock } from "../vm/clocks.js";
+import type { AnyVectorClock } from "../vm/vector.js";
 
 /** Wire format version carried in every message as `v`. */
 export const WIRE_VERSION = 1;
@@ -29,8 +30,8 @@ export interface WireMessage {
   seq: number;
   /** Sender's Lamport clock after the send event's increment. */
   clock: number;
-  /** Sender's vector clock after the increment. */
-  vc: VectorClock;
+  /** Sender's vector clock after the increment (a map once decoded from a frame). */
+  vc: AnyVectorClock;
   /** Sender wall time in ms since the Unix epoch. */
   sentAt: number;
 }

@@ -20,6 +20,8 @@ export type ReorderOutput =
   | { kind: "seq-too-far"; msg: WireMessage }
   | { kind: "gap"; from: string; epoch: number; missing: number[] };
 
+const NOTHING: readonly ReorderOutput[] = Object.freeze([]);
+
 export interface ReorderOptions {
   /** Milliseconds to wait for a missing seq before giving up on it. @default 2000 */
   gapTimeoutMs?: number;
@@ -48,6 +50,8 @@ export class ReorderBuffer {
   readonly #reordered = new Map<string, number>();
   readonly #gapTimeoutMs: number;
   readonly #maxBuffered: number;
+  /** Messages held over all senders: while none are, there is no gap to time out. */
+  #heldTotal = 0;
 
   constructor(options: ReorderOptions = {}) {
     this.#gapTimeoutMs = options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS;
@@ -75,6 +79,7 @@ export class ReorderBuffer {
       this.#releaseRun(state, out);
     } else {
       state.held.set(msg.seq, msg);
+      this.#heldTotal += 1;
       state.gapSince ??= now;
       this.#reordered.set(msg.from, (this.#reordered.get(msg.from) ?? 0) + 1);
       if (state.held.size > this.#maxBuffered) this.#giveUpFirstGap(state, msg.from, now, out);
@@ -83,7 +88,9 @@ export class ReorderBuffer {
   }
 
   /** Gives up on gaps older than the timeout; call it regularly (each tick and each arrival). */
-  poll(now: number): ReorderOutput[] {
+  poll(now: number): readonly ReorderOutput[] {
+    // Called on every tick and arrival: the common case (nothing held) allocates nothing.
+    if (this.#heldTotal === 0) return NOTHING;
     const out: ReorderOutput[] = [];
     for (const [from, state] of this.#senders) {
       while (state.gapSince !== undefined && now - state.gapSince >= this.#gapTimeoutMs) {
@@ -98,6 +105,7 @@ export class ReorderBuffer {
    * back from its log): `next` is the first seq not yet received or given up on.
    */
   resume(from: string, epoch: number, next: number): void {
+    this.#heldTotal -= this.#senders.get(from)?.held.size ?? 0;
     this.#senders.set(from, { epoch, next, held: new Map(), gapSince: undefined });
   }
 
@@ -116,6 +124,7 @@ export class ReorderBuffer {
   #releaseRun(state: SenderState, out: ReorderOutput[]): void {
     for (let msg = state.held.get(state.next); msg !== undefined; msg = state.held.get(state.next)) {
       state.held.delete(state.next);
+      this.#heldTotal -= 1;
       out.push({ kind: "deliver", msg });
       state.next += 1;
     }

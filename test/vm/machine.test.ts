@@ -5,6 +5,7 @@ import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine, type MachineConfig } from "../../src/vm/machine.js";
 import type { Rng } from "../../src/vm/rng.js";
+import { plainVc } from "../../src/vm/vector.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { analyzeRecords } from "../helpers/trial-logs.js";
 
@@ -56,7 +57,7 @@ describe("machine", () => {
     assert.equal(r.event, "receive");
     assert.equal(r.clock, 11);
     assert.equal(r.queue, 1);
-    assert.deepEqual(r.vc, { "5001": 1, "5002": 10 });
+    assert.deepEqual(plainVc(r.vc), { "5001": 1, "5002": 10 });
     machine.tick(2, 1001);
     assert.equal((sink.records[1] as ReceiveRecord).clock, 12);
     machine.tick(3, 1002);
@@ -104,7 +105,7 @@ describe("machine", () => {
     const r = sink.records[1] as ReceiveRecord;
     assert.equal(r.clock, 51);
     assert.equal(r.epoch, 1);
-    assert.deepEqual(r.vc, { "5001": 31, "5002": 50 });
+    assert.deepEqual(plainVc(r.vc), { "5001": 31, "5002": 50 });
   });
 
   it("counts queued and held messages as pending per link at stop", () => {

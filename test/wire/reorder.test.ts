@@ -14,7 +14,7 @@ const msg = (seq: number, epoch = 100, from = "5002"): WireMessage => ({
   sentAt: 0,
 });
 /** Compact view of outputs: "d3" delivered seq 3, "x3" duplicate, "s3" stale, "g1,2" gap. */
-const view = (outs: ReorderOutput[]): string[] =>
+const view = (outs: readonly ReorderOutput[]): string[] =>
   outs.map((o) => {
     switch (o.kind) {
       case "deliver":

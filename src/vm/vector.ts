@@ -1,0 +1,109 @@
+import type { VectorClock } from "./clocks.js";
+
+/**
+ * An immutable copy of a vector clock as counts by slot over a list of ids. VM ids are ports
+ * ("5001"), which V8 stores as sparse array indices: an object keyed by them costs hundreds of
+ * nanoseconds to build or copy, an array of counts a few. Logs and the wire still see the map
+ * form (SPEC): `toJSON` gives it, so `JSON.stringify` of a record is unchanged.
+ */
+export class VcSnapshot {
+  /** Ids by slot; shared between snapshots of the same VM and never changed in place. */
+  readonly ids: readonly string[];
+  readonly counts: readonly number[];
+
+  constructor(ids: readonly string[], counts: readonly number[]) {
+    this.ids = ids;
+    this.counts = counts;
+  }
+
+  /** The map form: id -> count, zero entries omitted. */
+  toJSON(): VectorClock {
+    const out: VectorClock = {};
+    for (let i = 0; i < this.ids.length; i++) {
+      const n = this.counts[i] as number;
+      if (n > 0) out[this.ids[i] as string] = n;
+    }
+    return out;
+  }
+}
+
+/** A vector clock in either form: a map read from a log or the wire, or a VM's own snapshot. */
+export type AnyVectorClock = VectorClock | VcSnapshot;
+
+/** The map form of either kind of vector clock. */
+export function plainVc(vc: AnyVectorClock): VectorClock {
+  return vc instanceof VcSnapshot ? vc.toJSON() : vc;
+}
+
+/**
+ * A VM's own vector clock, updated in place: `local` and `receive` apply the rules of
+ * clocks.ts (vectorLocal, vectorReceive) on counts by slot; `snapshot` is what records and
+ * messages carry. Ids never seen before (in a message's clock) get a new slot.
+ */
+export class VectorState {
+  #ids: string[];
+  readonly #slots = new Map<string, number>();
+  #counts: number[];
+  readonly #self: number;
+  /** For a sender's snapshot ids (by reference): its slot -> our slot. */
+  #mappings = new WeakMap<readonly string[], number[]>();
+
+  constructor(self: string, peers: readonly string[], initial: VectorClock = {}) {
+    this.#ids = [self];
+    this.#counts = [0];
+    this.#slots.set(self, 0);
+    this.#self = 0;
+    for (const peer of peers) this.#slotOf(peer);
+    for (const [id, n] of Object.entries(initial)) this.#counts[this.#slotOf(id)] = n;
+  }
+
+  /** A local event (internal or send): increment our own entry. */
+  local(): void {
+    this.#counts[this.#self] = (this.#counts[this.#self] as number) + 1;
+  }
+
+  /** A receive: element-wise max with the message's clock, then increment our own entry. */
+  receive(msgVc: AnyVectorClock): void {
+    if (msgVc instanceof VcSnapshot) {
+      const map = this.#mappingFor(msgVc.ids);
+      const theirs = msgVc.counts;
+      for (let i = 0; i < theirs.length; i++) {
+        const slot = map[i] as number;
+        const n = theirs[i] as number;
+        if (n > (this.#counts[slot] as number)) this.#counts[slot] = n;
+      }
+    } else {
+      for (const id in msgVc) {
+        const slot = this.#slotOf(id);
+        const n = msgVc[id] as number;
+        if (n > (this.#counts[slot] as number)) this.#counts[slot] = n;
+      }
+    }
+    this.local();
+  }
+
+  snapshot(): VcSnapshot {
+    return new VcSnapshot(this.#ids, this.#counts.slice());
+  }
+
+  #mappingFor(ids: readonly string[]): number[] {
+    let map = this.#mappings.get(ids);
+    if (map === undefined) {
+      map = ids.map((id) => this.#slotOf(id));
+      this.#mappings.set(ids, map);
+    }
+    return map;
+  }
+
+  #slotOf(id: string): number {
+    let slot = this.#slots.get(id);
+    if (slot === undefined) {
+      slot = this.#ids.length;
+      // Copy on write: earlier snapshots keep the ids array they were taken with.
+      this.#ids = [...this.#ids, id];
+      this.#counts.push(0);
+      this.#slots.set(id, slot);
+    }
+    return slot;
+  }
+}

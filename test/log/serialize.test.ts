@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { recordLine, vcJson } from "../../src/log/serialize.js";
+import { simulateTrial } from "../../src/sim/trial.js";
+import { VcSnapshot } from "../../src/vm/vector.js";
+
+describe("recordLine", () => {
+  it("writes every record of a simulated trial exactly as JSON.stringify does", () => {
+    const vms = simulateTrial({
+      ids: ["5001", "5002", "5003", "5004"],
+      rates: [{ fixed: 6, min: 1, max: 6, multiplier: 1 }],
+      durationS: 30,
+      seed: 4,
+      trial: 1,
+      eventRange: 5,
+      // Random latency lets messages overtake each other: receives of held-back messages too.
+      latency: { kind: "exponential", meanMs: 400 },
+    });
+    const events = new Set<string>();
+    let lines = 0;
+    for (const vm of vms) {
+      for (const record of vm.records) {
+        assert.equal(recordLine(record), JSON.stringify(record));
+        events.add(record.event);
+        lines += 1;
+      }
+    }
+    // Long latencies also make gaps given up on, and late arrivals refused as duplicates.
+    assert.deepEqual([...events].sort(), ["gap", "internal", "receive", "reject", "send", "start", "stop"]);
+    assert.ok(lines > 500, `${lines} records`);
+  });
+
+  it("orders a snapshot's ids as JSON.stringify orders the map form, and omits zero entries", () => {
+    const ids = ["b", "5001", "a.1", "10", "0", "007", "4294967295", "4294967294"];
+    const snapshot = new VcSnapshot(ids, [1, 2, 3, 4, 5, 0, 7, 8]);
+    assert.equal(vcJson(snapshot), JSON.stringify(snapshot.toJSON()));
+    assert.equal(
+      vcJson(
+        new VcSnapshot(
+          ids,
+          ids.map(() => 0),
+        ),
+      ),
+      "{}",
+    );
+  });
+
+  it("writes non-finite numbers as null, as JSON does", () => {
+    const record = { event: "internal", t: Number.NaN, tick: 1, due: 0, clock: 1, vc: {}, queue: 0 } as const;
+    assert.equal(recordLine(record), JSON.stringify(record));
+  });
+});
