@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { streamLog } from "../log/reader.js";
+import { readLogLines } from "../log/reader.js";
 import type { LogRecord } from "../log/schema.js";
 import { BufferedFile } from "./buffered-file.js";
 import type { TrialFiles } from "./discover.js";
@@ -55,7 +55,7 @@ export async function writeEventsCsv(dir: string, groups: TrialFiles[]): Promise
   for (const group of groups) {
     for (const file of group.files) {
       let vm = "";
-      for await (const { record, line } of streamLog(file)) {
+      for (const { record, line } of readLogLines(file)) {
         if (record.event === "start") vm = record.vm;
         const row: Record<string, unknown> = {
           ...(record as LogRecord),

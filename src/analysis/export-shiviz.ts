@@ -1,4 +1,4 @@
-import { streamLog } from "../log/reader.js";
+import { readLogLines } from "../log/reader.js";
 import { BufferedFile } from "./buffered-file.js";
 import type { TrialFiles } from "./discover.js";
 
@@ -25,7 +25,7 @@ export async function writeShiviz(path: string, groups: TrialFiles[]): Promise<s
     out.line(`=== ${group.experiment === "." ? "" : `${group.experiment} `}trial ${group.trial} ===`);
     for (const file of group.files) {
       let vm = "";
-      for await (const { record: r } of streamLog(file)) {
+      for (const { record: r } of readLogLines(file)) {
         if (r.event === "start") vm = r.vm;
         if (r.event !== "internal" && r.event !== "send" && r.event !== "receive") continue;
         const detail =

@@ -57,17 +57,21 @@ export class SendIndex {
     return c === undefined || Number.isNaN(c) ? undefined : c;
   }
 
-  /** The vector clock the message from->to seq carried, or undefined. */
-  vc(from: string, to: string, seq: number, epoch?: number): Record<string, number> | undefined {
+  /**
+   * Merges (element-wise max) the vector clock the message from->to seq carried into `target`,
+   * laid out by `ids`; false when no such send was logged.
+   */
+  mergeVc(from: string, to: string, seq: number, epoch: number | undefined, target: number[]): boolean {
     const link = this.#find(from, to, epoch);
-    if (link === undefined || this.clock(from, to, seq, epoch) === undefined) return undefined;
-    const out: Record<string, number> = {};
+    const c = link?.clocks[seq - 1];
+    if (link === undefined || c === undefined || Number.isNaN(c)) return false;
     const stride = this.ids.length;
-    this.ids.forEach((id, k) => {
-      const n = link.vcs[(seq - 1) * stride + k] ?? 0;
-      if (n > 0) out[id] = n;
-    });
-    return out;
+    const row = (seq - 1) * stride;
+    for (let k = 0; k < stride; k++) {
+      const n = link.vcs[row + k] ?? 0;
+      if (n > (target[k] as number)) target[k] = n;
+    }
+    return true;
   }
 
   /** How many messages from->to were logged as sent, over every epoch of the sender. */

@@ -1,5 +1,4 @@
-import { createReadStream, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { LogRecord } from "./schema.js";
 
 /** One parsed line, with where it came from, so checks can point at `file:line`. */
@@ -37,22 +36,56 @@ export function readLog(file: string): Located[] {
   return lines.map((text, i) => ({ record: parseLine(text, file, i + 1), file, line: i + 1 }));
 }
 
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * Streams a log record by record, for logs too large to hold as objects. With `want`, only
- * lines it accepts are parsed (line numbers still count every line).
+ * Reads a log record by record, synchronously, in 1 MiB chunks: lines are cut on the bytes
+ * and decoded one by one, with no stream, no line-splitting regex and no promise per record
+ * (together a third of `inspect`'s time with a readline stream). A line ends at `\n`; a `\r`
+ * before it is dropped. With `want`, only lines it accepts are parsed (line numbers count every line).
  */
-export async function* streamLog(file: string, want?: (line: string) => boolean): AsyncGenerator<Located> {
-  const input = createReadStream(file, "utf8");
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
+export function* readLogLines(file: string, want?: (line: string) => boolean): Generator<Located> {
+  const fd = openSync(file, "r");
   try {
-    for await (const text of lines) {
-      line += 1;
-      if (text === "" || (want !== undefined && !want(text))) continue;
-      yield { record: parseLine(text, file, line), file, line };
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let start = 0;
+    let end = 0;
+    let line = 0;
+    for (;;) {
+      const got = readSync(fd, buffer, end, buffer.length - end, null);
+      end += got;
+      let cut = buffer.indexOf(10, start);
+      while (cut !== -1 && cut < end) {
+        line += 1;
+        const stop = cut > start && buffer[cut - 1] === 13 ? cut - 1 : cut;
+        if (stop > start) {
+          const text = buffer.toString("utf8", start, stop);
+          if (want === undefined || want(text)) yield { record: parseLine(text, file, line), file, line };
+        }
+        start = cut + 1;
+        cut = buffer.indexOf(10, start);
+      }
+      if (got === 0) {
+        // The last line, without a newline after it (a torn line, or a hand-written log).
+        if (end > start) {
+          line += 1;
+          const text = buffer.toString("utf8", start, end);
+          if (want === undefined || want(text)) yield { record: parseLine(text, file, line), file, line };
+        }
+        return;
+      }
+      // Keep the unfinished line: move it to the front, or grow the buffer for a huge line.
+      if (start === 0 && end === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, end);
+        buffer = bigger;
+      } else {
+        buffer.copy(buffer, 0, start, end);
+        end -= start;
+        start = 0;
+      }
     }
   } finally {
-    lines.close();
-    input.destroy();
+    closeSync(fd);
   }
 }

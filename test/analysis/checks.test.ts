@@ -75,6 +75,41 @@ describe("checks on corrupted copies of a good log", () => {
     assert.equal(lamport.violations[0]?.where, `${files.get("5002")}:${line + 1}`);
   });
 
+  it("a receive that did not merge the sender's vector clock fails vector at that record", async () => {
+    let line = 0;
+    const { result, files } = await analyzeEdited((vms) => {
+      const lines = (vms[0] as { lines: string[] }).lines;
+      line = lines.findIndex((l) => {
+        const r = rec(l);
+        return r.event === "receive" && ((r.vc as Record<string, number>)[r.from as string] ?? 0) > 1;
+      });
+      const r = rec(lines[line] as string);
+      const vc = { ...(r.vc as Record<string, number>) };
+      vc[r.from as string] = (vc[r.from as string] as number) - 1;
+      lines[line] = JSON.stringify({ ...r, vc });
+    });
+    const vector = check(result, "vector");
+    assert.equal(vector.ok, false);
+    // The next record (left as the VM wrote it) does not follow from the edited one either.
+    assert.deepEqual(
+      vector.violations.map((v) => v.where),
+      [`${files.get("5001")}:${line + 1}`, `${files.get("5001")}:${line + 2}`],
+    );
+    assert.deepEqual(failing(result), ["vector"]);
+  });
+
+  it("an internal event with an entry for a VM never heard of fails vector", async () => {
+    let line = 0;
+    const { result, files } = await analyzeEdited((vms) => {
+      const lines = (vms[2] as { lines: string[] }).lines;
+      line = lines.findIndex((l) => rec(l).event === "internal");
+      const r = rec(lines[line] as string);
+      lines[line] = JSON.stringify({ ...r, vc: { ...(r.vc as Record<string, number>), "9999": 1 } });
+    });
+    const vector = check(result, "vector");
+    assert.equal(vector.violations[0]?.where, `${files.get("5003")}:${line + 1}`);
+  });
+
   it("a duplicated receive fails messages and names the copy", async () => {
     let line = 0;
     const { result, files } = await analyzeEdited((vms) => {

@@ -1,0 +1,78 @@
+import type { VectorClock } from "../vm/clocks.js";
+
+/**
+ * The vector clock rule checked on counts by slot, one per VM id: the expected clock of each
+ * tick is made in a reused array, compared with the logged map key by key, and the logged
+ * clock becomes the VM's current one. No object per record, which is what made this check
+ * the slowest part of `inspect`. Ids the trial does not know get a slot when first seen.
+ */
+export class VcCheck {
+  readonly #slots = new Map<string, number>();
+  readonly #ids: string[] = [];
+  /** The VM's clock as its last record logged it. */
+  #current: number[] = [];
+  /** The clock the record being checked should carry. */
+  #expected: number[] = [];
+  readonly #self: number;
+
+  /** `ids` fix the first slots (the send index's layout); `self` is the VM being checked. */
+  constructor(ids: readonly string[], self: string) {
+    for (const id of ids) this.#slotOf(id);
+    this.#self = this.#slotOf(self);
+  }
+
+  /** Starts the expectation of a record from the current clock. */
+  begin(): number[] {
+    const expected = this.#expected;
+    const current = this.#current;
+    for (let i = 0; i < current.length; i++) expected[i] = current[i] as number;
+    return expected;
+  }
+
+  /** Finishes the expectation: the VM's own entry goes up by one (local, send and receive). */
+  tickSelf(): void {
+    this.#expected[this.#self] = (this.#expected[this.#self] as number) + 1;
+  }
+
+  /** True when the logged clock equals the expectation (absent entries count as 0). */
+  matches(vc: VectorClock): boolean {
+    let nonZero = 0;
+    for (const id in vc) {
+      const n = vc[id] as number;
+      if (n === 0) continue;
+      nonZero += 1;
+      const slot = this.#slots.get(id);
+      if (slot === undefined || this.#expected[slot] !== n) return false;
+    }
+    let expectedNonZero = 0;
+    for (const n of this.#expected) if (n !== 0) expectedNonZero += 1;
+    return nonZero === expectedNonZero;
+  }
+
+  /** The expectation in map form, for a failure's message. */
+  expected(): VectorClock {
+    const out: VectorClock = {};
+    this.#expected.forEach((n, slot) => {
+      if (n !== 0) out[this.#ids[slot] as string] = n;
+    });
+    return out;
+  }
+
+  /** The logged clock becomes the VM's current one (what the next record builds on). */
+  adopt(vc: VectorClock): void {
+    this.#current.fill(0);
+    for (const id in vc) this.#current[this.#slotOf(id)] = vc[id] as number;
+  }
+
+  #slotOf(id: string): number {
+    let slot = this.#slots.get(id);
+    if (slot === undefined) {
+      slot = this.#ids.length;
+      this.#ids.push(id);
+      this.#slots.set(id, slot);
+      this.#current.push(0);
+      this.#expected.push(0);
+    }
+    return slot;
+  }
+}
