@@ -1,5 +1,5 @@
 import type { SendRecord } from "../log/schema.js";
-import { plainVc } from "../vm/vector.js";
+import { VcSnapshot } from "../vm/vector.js";
 
 interface LinkSends {
   /** Lamport stamp per seq (index seq - 1); NaN where no send was logged. */
@@ -44,9 +44,17 @@ export class SendIndex {
       while (link.vcs.length < seq * stride) link.vcs.push(Number.NaN);
       link.clocks[seq - 1] = record.clock;
       for (let k = 0; k < stride; k++) link.vcs[(seq - 1) * stride + k] = 0;
-      for (const [id, n] of Object.entries(plainVc(record.vc))) {
-        const slot = this.#slot.get(id);
-        if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = n;
+      const vc = record.vc;
+      if (vc instanceof VcSnapshot) {
+        vc.ids.forEach((id, k) => {
+          const slot = this.#slot.get(id);
+          if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = vc.counts[k] as number;
+        });
+      } else {
+        for (const [id, n] of Object.entries(vc)) {
+          const slot = this.#slot.get(id);
+          if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = n;
+        }
       }
     });
   }

@@ -27,6 +27,17 @@ export class Series {
   }
 }
 
+/** The values of several series, one after the other, in one array. */
+export function concatSeries(series: readonly Series[]): Float64Array {
+  const out = new Float64Array(series.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  for (const s of series) {
+    out.set(s.values(), at);
+    at += s.length;
+  }
+  return out;
+}
+
 /** Count, mean, standard deviation, quantiles and extremes of a list of numbers. */
 export interface Summary {
   count: number;
@@ -52,7 +63,8 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 export function summarize(values: ArrayLike<number>): Summary {
-  const sorted = Float64Array.from(values).sort();
+  // A typed array is copied in one go; Float64Array.from walks the iterator value by value.
+  const sorted = (values instanceof Float64Array ? values.slice() : Float64Array.from(values)).sort();
   const n = sorted.length;
   let sum = 0;
   for (const x of sorted) sum += x;

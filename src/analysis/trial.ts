@@ -2,7 +2,7 @@ import { type Located, readLogLines, TornLineError } from "../log/reader.js";
 import type { ProcessUsage, SendRecord, StartRecord } from "../log/schema.js";
 import { type CheckResult, Collector } from "./collector.js";
 import { SendIndex } from "./send-index.js";
-import { round3, type Summary, summarize } from "./series.js";
+import { concatSeries, round3, type Summary, summarize } from "./series.js";
 import { type Grid, type TrialCollectors, VmPass, type WindowEvent } from "./vm-pass.js";
 
 /** Where one VM's records come from: a file (streamed) or records already in memory. */
@@ -181,7 +181,7 @@ export async function analyzeTrial(
     all: overall(passes),
     grid: { ...grid, clocks, queues: Object.fromEntries(passes.map((p) => [p.vm, Array.from(p.gridQueue)])) },
     jumpHistogram: Object.fromEntries(passes.map((p) => [p.vm, histogramOfIntegers(p.jumps.values())])),
-    latencyHistogram: logHistogram(passes.flatMap((p) => Array.from(p.latency.values()))),
+    latencyHistogram: logHistogram(concatSeries(passes.map((p) => p.latency))),
     window: { from: window.from, to: window.to, events: window.events },
   };
 }
@@ -368,8 +368,8 @@ function sumSizes(sets: Set<number>[]): number {
 }
 
 function overall(passes: VmPass[]): TrialAnalysis["all"] {
-  const latency = summarize(passes.flatMap((p) => Array.from(p.latency.values())));
-  const late = summarize(passes.flatMap((p) => Array.from(p.lateness.values())));
+  const latency = summarize(concatSeries(passes.map((p) => p.latency)));
+  const late = summarize(concatSeries(passes.map((p) => p.lateness)));
   return {
     latencyMs: {
       count: latency.count,
@@ -388,7 +388,7 @@ function histogramOfIntegers(values: Float64Array): [number, number][] {
 }
 
 /** Latencies in bins that double in width from 1 us, so microseconds and seconds both show. */
-function logHistogram(values: number[]): { fromMs: number; toMs: number; count: number }[] {
+function logHistogram(values: Float64Array): { fromMs: number; toMs: number; count: number }[] {
   const bins = new Map<number, number>();
   for (const v of values) {
     const k = v <= 0.001 ? 0 : Math.ceil(Math.log2(v / 0.001));
@@ -417,8 +417,7 @@ export function fileSource(file: string): VmSource {
     file,
     records: () => readLogLines(file),
     *sends() {
-      const wanted = (line: string) => line.includes('"event":"send"') || line.includes('"event":"start"');
-      for (const l of readLogLines(file, wanted)) {
+      for (const l of readLogLines(file, ["send", "start"])) {
         if (l.record.event === "send" || l.record.event === "start")
           yield l as Located<SendRecord | StartRecord>;
       }

@@ -1,4 +1,5 @@
 import type { VectorClock } from "../vm/clocks.js";
+import { type AnyVectorClock, VcSnapshot } from "../vm/vector.js";
 
 /**
  * The vector clock rule checked on counts by slot, one per VM id: the expected clock of each
@@ -14,6 +15,7 @@ export class VcCheck {
   /** The clock the record being checked should carry. */
   #expected: number[] = [];
   readonly #self: number;
+  readonly #bySnapshotIds = new WeakMap<readonly string[], number[]>();
 
   /** `ids` fix the first slots (the send index's layout); `self` is the VM being checked. */
   constructor(ids: readonly string[], self: string) {
@@ -35,8 +37,18 @@ export class VcCheck {
   }
 
   /** True when the logged clock equals the expectation (absent entries count as 0). */
-  matches(vc: VectorClock): boolean {
+  matches(vc: AnyVectorClock): boolean {
     let nonZero = 0;
+    if (vc instanceof VcSnapshot) {
+      const slots = this.#slotsFor(vc.ids);
+      for (let k = 0; k < slots.length; k++) {
+        const n = vc.counts[k] as number;
+        if (n === 0) continue;
+        nonZero += 1;
+        if (this.#expected[slots[k] as number] !== n) return false;
+      }
+      return nonZero === this.#expectedNonZero();
+    }
     for (const id in vc) {
       const n = vc[id] as number;
       if (n === 0) continue;
@@ -44,9 +56,13 @@ export class VcCheck {
       const slot = this.#slots.get(id);
       if (slot === undefined || this.#expected[slot] !== n) return false;
     }
-    let expectedNonZero = 0;
-    for (const n of this.#expected) if (n !== 0) expectedNonZero += 1;
-    return nonZero === expectedNonZero;
+    return nonZero === this.#expectedNonZero();
+  }
+
+  #expectedNonZero(): number {
+    let count = 0;
+    for (const n of this.#expected) if (n !== 0) count += 1;
+    return count;
   }
 
   /** The expectation in map form, for a failure's message. */
@@ -59,9 +75,24 @@ export class VcCheck {
   }
 
   /** The logged clock becomes the VM's current one (what the next record builds on). */
-  adopt(vc: VectorClock): void {
+  adopt(vc: AnyVectorClock): void {
     this.#current.fill(0);
+    if (vc instanceof VcSnapshot) {
+      const slots = this.#slotsFor(vc.ids);
+      for (let k = 0; k < slots.length; k++) this.#current[slots[k] as number] = vc.counts[k] as number;
+      return;
+    }
     for (const id in vc) this.#current[this.#slotOf(id)] = vc[id] as number;
+  }
+
+  /** Our slot of each of a snapshot's ids; snapshots share ids arrays, so this is cached. */
+  #slotsFor(ids: readonly string[]): number[] {
+    let slots = this.#bySnapshotIds.get(ids);
+    if (slots === undefined) {
+      slots = ids.map((id) => this.#slotOf(id));
+      this.#bySnapshotIds.set(ids, slots);
+    }
+    return slots;
   }
 
   #slotOf(id: string): number {

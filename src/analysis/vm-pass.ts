@@ -1,7 +1,6 @@
 import type { Located } from "../log/reader.js";
 import type { StartRecord, StopRecord, TickRecord } from "../log/schema.js";
 import { lamportLocal, lamportReceive } from "../vm/clocks.js";
-import { plainVc } from "../vm/vector.js";
 import type { Collector } from "./collector.js";
 import type { SendIndex } from "./send-index.js";
 import { Series } from "./series.js";
@@ -243,7 +242,7 @@ export class VmPass {
     const prev = this.clock;
     this.c.lamport.checked += 1;
     this.c.vector.checked += 1;
-    const vc = plainVc(r.vc);
+    const vc = r.vc;
     // A receive whose send is not in the logs is already a failed `messages` check: its clock
     // is taken as logged.
     let known = true;

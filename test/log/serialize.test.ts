@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { TickScanner } from "../../src/log/scan.js";
 import { recordLine, vcJson } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { VcSnapshot } from "../../src/vm/vector.js";
 
-describe("recordLine", () => {
-  it("writes every record of a simulated trial exactly as JSON.stringify does", () => {
+describe("recordLine and TickScanner", () => {
+  it("write every record of a simulated trial as JSON.stringify does, and read tick records back", () => {
     const vms = simulateTrial({
       ids: ["5001", "5002", "5003", "5004"],
       rates: [{ fixed: 6, min: 1, max: 6, multiplier: 1 }],
@@ -17,10 +18,18 @@ describe("recordLine", () => {
       latency: { kind: "exponential", meanMs: 400 },
     });
     const events = new Set<string>();
+    const scanner = new TickScanner();
     let lines = 0;
     for (const vm of vms) {
       for (const record of vm.records) {
-        assert.equal(recordLine(record), JSON.stringify(record));
+        const line = recordLine(record);
+        assert.equal(line, JSON.stringify(record));
+        // Tick records read back through the scanner, not JSON.parse, and come back the same.
+        if (record.event === "internal" || record.event === "send" || record.event === "receive") {
+          const back = scanner.scan(line);
+          assert.ok(back !== undefined, `scanner gave up on ${line}`);
+          assert.equal(JSON.stringify(back), line);
+        }
         events.add(record.event);
         lines += 1;
       }
