@@ -8,7 +8,8 @@ import { FrameReader, lengthPrefixed } from "../transport/framing.js";
 import { defaultRegistry } from "../transport/registry.js";
 import type { Transport } from "../transport/transport.js";
 import { wallNow } from "../vm/time.js";
-import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import { encodeMessage } from "../wire/codec.js";
+import { FrameDecoder } from "../wire/decoder.js";
 import type { WireMessage } from "../wire/message.js";
 import { moduleEntry } from "./entry.js";
 
@@ -155,9 +156,11 @@ async function nearEnd(kind: LinkKind, self: number, far: number): Promise<Near>
   const me = { id: String(self), host: "127.0.0.1", port: self };
   const peer = { id: String(far), host: "127.0.0.1", port: far };
   const transport: Transport = factory({ self: me, peers: [peer] });
+  const decoder = new FrameDecoder();
+  const peers = new Set([peer.id]);
   await transport.start({
     frame(frame, hint) {
-      if (decodeFrame(frame, { self: me.id, peers: new Set([peer.id]), senderHint: hint }).ok) arrived();
+      if (decoder.decode(frame, { self: me.id, peers, senderHint: hint }).ok) arrived();
     },
     fault() {},
   });
@@ -168,18 +171,27 @@ async function nearEnd(kind: LinkKind, self: number, far: number): Promise<Near>
   };
 }
 
-/**
- * One-way latency by ping-pong: one message in flight at a time, each echoed by the far end;
- * half of each round trip is one delivery. Our transports go through the VM's own path on both
- * ends (encode, transport, decode, validate); the floors send the same bytes with the bare library.
- */
-export async function measureLatency(kind: LinkKind, rounds: number, warmup = 300): Promise<Latency> {
+/** A ping-pong link, open: one message in flight at a time, each echoed by the far end. */
+interface PingLink {
+  kind: LinkKind;
+  /** One round trip; returns half of it (one delivery), in microseconds. */
+  round(i: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function openPingLink(kind: LinkKind): Promise<PingLink> {
   const [self, far] = await twoPorts();
   const peer = await startPeer("echo", kind, far, self);
-  const near = await nearEnd(kind, self, far);
-  const halves = new Float64Array(rounds);
+  let near: Near;
   try {
-    for (let i = 0; i < warmup + rounds; i++) {
+    near = await nearEnd(kind, self, far);
+  } catch (err) {
+    peer.child.kill();
+    throw err;
+  }
+  return {
+    kind,
+    async round(i) {
       const frame = encodeMessage(message(String(self), String(far), i + 1));
       const back = near.next();
       const t0 = performance.now();
@@ -188,14 +200,61 @@ export async function measureLatency(kind: LinkKind, rounds: number, warmup = 30
         STALL_MS,
         `${kind}: round trip ${i + 1} did not come back`,
       );
-      if (i >= warmup) halves[i - warmup] = ((performance.now() - t0) / 2) * 1000;
+      return ((performance.now() - t0) / 2) * 1000;
+    },
+    async close() {
+      await near.close();
+      peer.child.kill();
+    },
+  };
+}
+
+/**
+ * One-way latency by ping-pong, half of each round trip, for several links at once: their
+ * rounds take turns (one of each, then again), so a floor and the transports it bounds see
+ * the same moments of a shared machine and their ratio is not a matter of when each ran. Our
+ * transports go through the VM's own path on both ends (encode, transport, decode, validate);
+ * the floors send the same bytes with the bare library. A link that fails is reported in
+ * `errors` and left out; the others go on.
+ */
+export async function measureLatencies(
+  kinds: readonly LinkKind[],
+  rounds: number,
+  warmup = 300,
+): Promise<{ latency: Partial<Record<LinkKind, Latency>>; errors: string[] }> {
+  const errors: string[] = [];
+  const links: PingLink[] = [];
+  for (const kind of kinds) {
+    try {
+      links.push(await openPingLink(kind));
+    } catch (err) {
+      errors.push(`latency ${kind}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const halves = new Map(links.map((l) => [l.kind, new Float64Array(rounds)]));
+  let live = [...links];
+  try {
+    for (let i = 0; i < warmup + rounds; i++) {
+      for (const link of live) {
+        try {
+          const half = await link.round(i);
+          if (i >= warmup) (halves.get(link.kind) as Float64Array)[i - warmup] = half;
+        } catch (err) {
+          errors.push(`latency ${link.kind}: ${err instanceof Error ? err.message : String(err)}`);
+          live = live.filter((l) => l !== link);
+          halves.delete(link.kind);
+        }
+      }
     }
   } finally {
-    await near.close();
-    peer.child.kill();
+    for (const link of links) await link.close();
   }
-  const s = summarize(halves);
-  return { p50Us: s.p50, p99Us: s.p99, rounds };
+  const latency: Partial<Record<LinkKind, Latency>> = {};
+  for (const [kind, values] of halves) {
+    const s = summarize(values);
+    latency[kind] = { p50Us: s.p50, p99Us: s.p99, rounds };
+  }
+  return { latency, errors };
 }
 
 /**

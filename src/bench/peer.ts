@@ -9,7 +9,8 @@ import * as zmq from "zeromq";
 import { FrameReader, lengthPrefixed } from "../transport/framing.js";
 import { defaultRegistry } from "../transport/registry.js";
 import { wallNow } from "../vm/time.js";
-import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import { encodeMessage } from "../wire/codec.js";
+import { FrameDecoder } from "../wire/decoder.js";
 
 const [role, kind, portArg, driverArg, countArg] = process.argv.slice(2);
 const port = Number(portArg);
@@ -33,9 +34,10 @@ async function transportPeer(name: string): Promise<void> {
   if (factory === undefined) throw new Error(`unknown transport ${name}`);
   const transport = factory({ self, peers: [peer] });
   const ctx = { self: self.id, peers: new Set([peer.id]) };
+  const decoder = new FrameDecoder();
   await transport.start({
     frame(frame, hint) {
-      const result = decodeFrame(frame, { ...ctx, senderHint: hint });
+      const result = decoder.decode(frame, { ...ctx, senderHint: hint });
       if (!result.ok) return;
       arrived();
       if (role === "echo")

@@ -1,4 +1,4 @@
-import { VcSnapshot } from "../vm/vector.js";
+import { VcLayout, VcSnapshot } from "../vm/vector.js";
 import type { InternalRecord, ReceiveRecord, SendRecord } from "./schema.js";
 
 type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
@@ -18,6 +18,7 @@ export class TickScanner {
   /** The ids (and their `"id":` keys) of the last vector clock read, reused while they repeat. */
   #ids: string[] = [];
   #keys: string[] = [];
+  #layout = new VcLayout([]);
 
   scan(text: string): TickRecord | undefined {
     this.#text = text;
@@ -130,7 +131,8 @@ export class TickScanner {
       this.#ids = this.#ids.slice(0, k);
       this.#keys = this.#keys.slice(0, k);
     }
-    return new VcSnapshot(this.#ids, counts);
+    if (this.#layout.ids !== this.#ids) this.#layout = new VcLayout(this.#ids);
+    return new VcSnapshot(this.#layout, counts);
   }
 
   /** `key` (with the comma before it) and the number after it. */

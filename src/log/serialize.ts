@@ -25,30 +25,17 @@ function num(n: number): string {
   return Number.isFinite(n) ? `${n}` : "null";
 }
 
-/** Per ids array (shared by a VM's snapshots): the slots in JSON key order, and each `"id":`. */
-const layouts = new WeakMap<readonly string[], { order: number[]; keys: string[] }>();
-
 /**
  * JSON of a vector clock. For a snapshot, keys come in the order JSON.stringify would give the
- * map form: ids that are array indices ("5001") first, ascending, then the others in slot order.
+ * map form (VcLayout.order).
  */
 export function vcJson(vc: AnyVectorClock): string {
   if (!(vc instanceof VcSnapshot)) return JSON.stringify(vc);
-  let layout = layouts.get(vc.ids);
-  if (layout === undefined) {
-    const slots = vc.ids.map((_, i) => i);
-    const index = (id: string): number =>
-      /^(0|[1-9][0-9]{0,9})$/.test(id) && Number(id) < 2 ** 32 - 1 ? Number(id) : -1;
-    const indices = slots.filter((i) => index(vc.ids[i] as string) >= 0);
-    indices.sort((a, b) => index(vc.ids[a] as string) - index(vc.ids[b] as string));
-    const order = [...indices, ...slots.filter((i) => index(vc.ids[i] as string) < 0)];
-    layout = { order, keys: vc.ids.map((id) => `${JSON.stringify(id)}:`) };
-    layouts.set(vc.ids, layout);
-  }
+  const layout = vc.layout;
   let out = "{";
   for (const slot of layout.order) {
     const n = vc.counts[slot] as number;
-    if (n > 0) out += `${out.length > 1 ? "," : ""}${layout.keys[slot]}${n}`;
+    if (n > 0) out += `${out.length > 1 ? "," : ""}${layout.jsonKeys[slot]}${n}`;
   }
   return `${out}}`;
 }

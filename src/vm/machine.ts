@@ -1,7 +1,8 @@
 import type { Recovered } from "../log/recover.js";
 import type { LinkCounts, LogSink, ProcessUsage, RejectRecord, StopRecord } from "../log/schema.js";
 import type { Transport } from "../transport/transport.js";
-import { decodeFrame, encodeMessage } from "../wire/codec.js";
+import { encodeMessage } from "../wire/codec.js";
+import { FrameDecoder } from "../wire/decoder.js";
 import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
 import { lamportLocal, lamportReceive } from "./clocks.js";
@@ -70,6 +71,7 @@ export class Machine {
   readonly #nextSeq = new Map<string, number>();
   #clock = 0;
   readonly #vc: VectorState;
+  readonly #decoder = new FrameDecoder();
   /** The event of each draw 1..eventRange, made once rather than on every tick. */
   readonly #events: readonly DrawnEvent[];
   #ticks = 0;
@@ -108,7 +110,7 @@ export class Machine {
   receiveFrame(frame: Uint8Array, senderHint: string | undefined): void {
     if (this.#stopped) return;
     const now = this.#deps.now();
-    const result = decodeFrame(frame, { self: this.#config.id, peers: this.#peerSet, senderHint });
+    const result = this.#decoder.decode(frame, { self: this.#config.id, peers: this.#peerSet, senderHint });
     if (!result.ok) {
       this.#reject(now, result.reason, result.detail, result.from ?? senderHint);
       return;

@@ -11,10 +11,14 @@ export class VcSnapshot {
   readonly ids: readonly string[];
   readonly counts: readonly number[];
 
-  constructor(ids: readonly string[], counts: readonly number[]) {
-    this.ids = ids;
+  constructor(ids: readonly string[] | VcLayout, counts: readonly number[]) {
+    this.layout = ids instanceof VcLayout ? ids : new VcLayout(ids);
+    this.ids = this.layout.ids;
     this.counts = counts;
   }
+
+  /** The ids with what writers need of them, shared like `ids`. */
+  readonly layout: VcLayout;
 
   /** The map form: id -> count, zero entries omitted. */
   toJSON(): VectorClock {
@@ -24,6 +28,40 @@ export class VcSnapshot {
       if (n > 0) out[this.ids[i] as string] = n;
     }
     return out;
+  }
+}
+
+/**
+ * The ids of vector clocks by slot, shared by every snapshot taken over them and never
+ * changed, with what writers derive from them once: the order JSON gives the map form's keys
+ * (ids that are array indices ascending, then the others by slot), as V8 orders an object's.
+ */
+export class VcLayout {
+  readonly ids: readonly string[];
+  #order: readonly number[] | undefined;
+  #jsonKeys: readonly string[] | undefined;
+
+  constructor(ids: readonly string[]) {
+    this.ids = ids;
+  }
+
+  /** Per slot, the id as a JSON key with its colon: `"5001":`. */
+  get jsonKeys(): readonly string[] {
+    this.#jsonKeys ??= this.ids.map((id) => `${JSON.stringify(id)}:`);
+    return this.#jsonKeys;
+  }
+
+  /** Slots in the order `JSON.stringify` (and msgpack of the map) writes the map form's keys. */
+  get order(): readonly number[] {
+    if (this.#order === undefined) {
+      const index = (id: string): number =>
+        /^(0|[1-9][0-9]{0,9})$/.test(id) && Number(id) < 2 ** 32 - 1 ? Number(id) : -1;
+      const slots = this.ids.map((_, i) => i);
+      const indices = slots.filter((i) => index(this.ids[i] as string) >= 0);
+      indices.sort((a, b) => index(this.ids[a] as string) - index(this.ids[b] as string));
+      this.#order = [...indices, ...slots.filter((i) => index(this.ids[i] as string) < 0)];
+    }
+    return this.#order;
   }
 }
 
@@ -45,6 +83,7 @@ export class VectorState {
   readonly #slots = new Map<string, number>();
   #counts: number[];
   readonly #self: number;
+  #layout: VcLayout | undefined;
   /** For a sender's snapshot ids (by reference): its slot -> our slot. */
   #mappings = new WeakMap<readonly string[], number[]>();
 
@@ -83,7 +122,8 @@ export class VectorState {
   }
 
   snapshot(): VcSnapshot {
-    return new VcSnapshot(this.#ids, this.#counts.slice());
+    if (this.#layout === undefined || this.#layout.ids !== this.#ids) this.#layout = new VcLayout(this.#ids);
+    return new VcSnapshot(this.#layout, this.#counts.slice());
   }
 
   #mappingFor(ids: readonly string[]): number[] {

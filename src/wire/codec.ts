@@ -1,5 +1,6 @@
 import { Packr } from "msgpackr";
 import { VcSnapshot } from "../vm/vector.js";
+import { encodeOwnMessage } from "./encoder.js";
 import {
   MAX_FRAME_BYTES,
   type Validation,
@@ -21,7 +22,9 @@ const packr = new Packr({
 
 /** Encodes a message as one msgpack map. */
 export function encodeMessage(msg: WireMessage): Uint8Array {
-  return packr.pack(msg.vc instanceof VcSnapshot ? { ...msg, vc: msg.vc.toJSON() } : msg);
+  return (
+    encodeOwnMessage(msg) ?? packr.pack(msg.vc instanceof VcSnapshot ? { ...msg, vc: msg.vc.toJSON() } : msg)
+  );
 }
 
 /**

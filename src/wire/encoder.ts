@@ -1,0 +1,113 @@
+import { VcSnapshot } from "../vm/vector.js";
+import type { WireMessage } from "./message.js";
+
+const KEYS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"].map((k) => Buffer.from(k));
+
+/**
+ * Writes a VM's own message (vector clock as a snapshot) straight into bytes, the same bytes
+ * msgpackr writes for the map form (checked in the tests): fixmap of the eight fields, each
+ * number in msgpack's smallest unsigned form or as a float64, the vector clock's keys in the
+ * order of the map form. Several times faster than building that map and packing it, which
+ * is on every send. Returns undefined for anything else (a map-form clock, a non-ASCII or long
+ * string, a negative integer), for msgpackr to write.
+ */
+export function encodeOwnMessage(msg: WireMessage): Uint8Array | undefined {
+  const vc = msg.vc;
+  if (!(vc instanceof VcSnapshot) || vc.ids.length > 15) return undefined;
+  // Keys and numbers take at most 80 bytes, each id 2 + 64, each clock entry 2 + 64 + 9.
+  const out = new Writer(80 + 2 * 66 + vc.ids.length * 75);
+  out.byte(0x88);
+  out.key(0);
+  if (!out.number(msg.v)) return undefined;
+  out.key(1);
+  if (!out.string(msg.from)) return undefined;
+  out.key(2);
+  if (!out.string(msg.to)) return undefined;
+  out.key(3);
+  if (!out.number(msg.epoch)) return undefined;
+  out.key(4);
+  if (!out.number(msg.seq)) return undefined;
+  out.key(5);
+  if (!out.number(msg.clock)) return undefined;
+  out.key(6);
+  const order = vc.layout.order;
+  let entries = 0;
+  for (const slot of order) if ((vc.counts[slot] as number) !== 0) entries += 1;
+  out.byte(0x80 + entries);
+  for (const slot of order) {
+    const n = vc.counts[slot] as number;
+    if (n === 0) continue;
+    if (!out.string(vc.ids[slot] as string) || !out.number(n)) return undefined;
+  }
+  out.key(7);
+  if (!out.number(msg.sentAt)) return undefined;
+  return out.bytes();
+}
+
+class Writer {
+  readonly #buf: Buffer;
+  readonly #view: DataView;
+  #p = 0;
+
+  constructor(size: number) {
+    this.#buf = Buffer.allocUnsafe(size);
+    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
+  }
+
+  byte(b: number): void {
+    this.#buf[this.#p++] = b;
+  }
+
+  key(i: number): void {
+    const key = KEYS[i] as Buffer;
+    this.byte(0xa0 + key.length);
+    key.copy(this.#buf, this.#p);
+    this.#p += key.length;
+  }
+
+  /** An ASCII string of at most 64 characters (every id), as fixstr or str8. */
+  string(s: string): boolean {
+    if (s.length > 64) return false;
+    if (s.length < 32) this.byte(0xa0 + s.length);
+    else {
+      this.byte(0xd9);
+      this.byte(s.length);
+    }
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return false;
+      this.#buf[this.#p++] = c;
+    }
+    return true;
+  }
+
+  /** A number as msgpackr writes it: unsigned 32-bit integers small, anything else non-negative as float64. */
+  number(n: number): boolean {
+    if (n >>> 0 === n) {
+      if (n < 0x80) this.byte(n);
+      else if (n < 0x100) {
+        this.byte(0xcc);
+        this.byte(n);
+      } else if (n < 0x10000) {
+        this.byte(0xcd);
+        this.#view.setUint16(this.#p, n);
+        this.#p += 2;
+      } else {
+        this.byte(0xce);
+        this.#view.setUint32(this.#p, n);
+        this.#p += 4;
+      }
+      return true;
+    }
+    // Negative integers have forms of their own; no field of a VM's message is one.
+    if (n >> 0 === n) return false;
+    this.byte(0xcb);
+    this.#view.setFloat64(this.#p, n);
+    this.#p += 8;
+    return true;
+  }
+
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#p);
+  }
+}

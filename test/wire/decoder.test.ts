@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Packr } from "msgpackr";
+import { createRng, randomInt } from "../../src/vm/rng.js";
+import { plainVc, VcSnapshot } from "../../src/vm/vector.js";
+import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
+import { FrameDecoder } from "../../src/wire/decoder.js";
+import { encodeOwnMessage } from "../../src/wire/encoder.js";
+import type { Validation, ValidationContext, WireMessage } from "../../src/wire/message.js";
+
+const ctx: ValidationContext = { self: "5001", peers: new Set(["5002", "5003", "peer-b.x"]) };
+const plain = (r: Validation) => (r.ok ? { ...r, msg: { ...r.msg, vc: plainVc(r.msg.vc) } } : r);
+
+function message(rng: ReturnType<typeof createRng>): WireMessage {
+  const from = ["5002", "5003", "peer-b.x"][randomInt(rng, 0, 2)] as string;
+  const vc: Record<string, number> = {};
+  const ids = ["5001", "5002", "5003", "5004", "peer-b.x"];
+  for (let k = randomInt(rng, 0, 4); k >= 0; k--) {
+    vc[ids[randomInt(rng, 0, ids.length - 1)] as string] = [
+      1,
+      127,
+      128,
+      255,
+      65_535,
+      65_536,
+      2 ** 32,
+      2 ** 52,
+    ][randomInt(rng, 0, 7)] as number;
+  }
+  return {
+    v: 1,
+    from,
+    to: "5001",
+    epoch: [0, 5, 1_763_783_000_123][randomInt(rng, 0, 2)] as number,
+    seq: randomInt(rng, 1, 100_000),
+    clock: [1, 300, 70_000, 2 ** 40][randomInt(rng, 0, 3)] as number,
+    vc,
+    sentAt: 1_763_783_000_000 + rng.next() * 1000,
+  };
+}
+
+describe("FrameDecoder", () => {
+  it("reads the frames encodeMessage writes on its fast path, with decodeFrame's result", () => {
+    const rng = createRng(11);
+    const decoder = new FrameDecoder();
+    for (let i = 0; i < 5000; i++) {
+      const msg = message(rng);
+      const frame = encodeMessage(msg);
+      const fast = decoder.decode(frame, { ...ctx, senderHint: i % 2 === 0 ? msg.from : undefined });
+      assert.ok(fast.ok && fast.msg.vc instanceof VcSnapshot, "fast path not taken");
+      assert.deepEqual(plain(fast), plain(decodeFrame(frame, ctx)));
+    }
+  });
+
+  it("gives decodeFrame's verdict on damaged, foreign and hostile frames", () => {
+    const rng = createRng(12);
+    const decoder = new FrameDecoder();
+    // Another msgpack writer: same map, other key order or number forms (float32, uint64, signed).
+    const other = new Packr({ useRecords: false, useFloat32: 1, largeBigIntToFloat: false });
+    for (let i = 0; i < 20_000; i++) {
+      const msg = message(rng);
+      let frame: Uint8Array = Buffer.from(encodeMessage(msg));
+      switch (i % 6) {
+        case 0: // flip bytes
+          for (let k = randomInt(rng, 1, 3); k > 0; k--) {
+            frame[randomInt(rng, 0, frame.length - 1)] = randomInt(rng, 0, 255);
+          }
+          break;
+        case 1: // cut short, or trailing bytes
+          frame =
+            rng.next() < 0.5
+              ? frame.subarray(0, randomInt(rng, 0, frame.length - 1))
+              : Buffer.concat([frame, Buffer.from([randomInt(rng, 0, 255)])]);
+          break;
+        case 2: // wrong sender, recipient, or values out of range
+          frame = encodeMessage({
+            ...msg,
+            ...[
+              { from: "9999" },
+              { to: "5002" },
+              { seq: 0 },
+              { clock: 2 ** 52 + 2 },
+              { sentAt: -1 },
+              { vc: { "5002": 0 } },
+            ][randomInt(rng, 0, 5)],
+          } as WireMessage);
+          break;
+        case 3: {
+          // sentAt first, epoch as uint64, floats as float32 where exact.
+          const { sentAt, ...rest } = msg;
+          frame = other.pack({ sentAt, ...rest, epoch: BigInt(msg.epoch) });
+          break;
+        }
+        case 4: // a sender hint that disagrees
+          assert.deepEqual(
+            plain(decoder.decode(frame, { ...ctx, senderHint: "5003" })),
+            plain(decodeFrame(frame, { ...ctx, senderHint: "5003" })),
+          );
+          continue;
+        default:
+          break;
+      }
+      assert.deepEqual(plain(decoder.decode(frame, ctx)), plain(decodeFrame(frame, ctx)), `case ${i % 6}`);
+    }
+  });
+});
+
+describe("encodeOwnMessage", () => {
+  it("writes the bytes msgpackr writes for the map form, or leaves the message to it", () => {
+    const rng = createRng(13);
+    const packr = new Packr({
+      useRecords: false,
+      mapsAsObjects: true,
+      structuredClone: false,
+      variableMapSize: true,
+    });
+    const ids = ["5001", "5002", "5003", "peer-b.x", "0", "a".repeat(40), "4294967295"];
+    let fast = 0;
+    for (let i = 0; i < 5000; i++) {
+      const msg = message(rng);
+      const chosen = ids.filter(() => rng.next() < 0.5);
+      const counts = chosen.map(
+        () => [0, 1, 127, 128, 255, 256, 65_535, 65_536, 2 ** 32, 2 ** 52][randomInt(rng, 0, 9)] as number,
+      );
+      const snapshot = new VcSnapshot(chosen, counts);
+      const own: WireMessage = {
+        ...msg,
+        vc: snapshot,
+        from: i % 50 === 0 ? "é" : msg.from,
+        sentAt: i % 7 === 0 ? -3 : msg.sentAt,
+      };
+      const bytes = encodeOwnMessage(own);
+      const expected = packr.pack({ ...own, vc: snapshot.toJSON() });
+      if (bytes === undefined) {
+        assert.ok(i % 50 === 0 || i % 7 === 0, `fell back on ${JSON.stringify(own)}`);
+        continue;
+      }
+      fast += 1;
+      assert.deepEqual(Buffer.from(bytes), Buffer.from(expected), JSON.stringify(own));
+      assert.deepEqual(
+        plain(decodeFrame(bytes, { ...ctx, peers: new Set([own.from]), self: own.to })),
+        plain(decodeFrame(expected, { ...ctx, peers: new Set([own.from]), self: own.to })),
+      );
+    }
+    assert.ok(fast > 4000, `${fast} written on the fast path`);
+  });
+});
