@@ -64,21 +64,83 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 
 export function summarize(values: ArrayLike<number>): Summary {
   // A typed array is copied in one go; Float64Array.from walks the iterator value by value.
-  const sorted = (values instanceof Float64Array ? values.slice() : Float64Array.from(values)).sort();
-  const n = sorted.length;
+  const work = values instanceof Float64Array ? values.slice() : Float64Array.from(values);
+  const n = work.length;
   let sum = 0;
-  for (const x of sorted) sum += x;
+  let min = n === 0 ? Number.NaN : (work[0] as number);
+  let max = min;
+  for (const x of work) {
+    sum += x;
+    if (before(x, min)) min = x;
+    if (before(max, x)) max = x;
+  }
   const mean = n === 0 ? Number.NaN : sum / n;
   let sq = 0;
-  for (const x of sorted) sq += (x - mean) ** 2;
+  for (const x of work) sq += (x - mean) ** 2;
+  // The nearest ranks, found by selection (linear) rather than by sorting a million values;
+  // the largest first, so each later search only looks below it.
+  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  const at = (k: number, hi: number) => (n === 0 ? Number.NaN : select(work, k, hi));
+  const p99 = at(rank(0.99), n - 1);
+  const p95 = at(rank(0.95), rank(0.99));
+  const p50 = at(rank(0.5), rank(0.95));
   return {
     count: n,
     mean,
     sd: n < 2 ? 0 : Math.sqrt(sq / (n - 1)),
-    min: n === 0 ? Number.NaN : (sorted[0] as number),
-    p50: quantile(sorted, 0.5),
-    p95: quantile(sorted, 0.95),
-    p99: quantile(sorted, 0.99),
-    max: n === 0 ? Number.NaN : (sorted[n - 1] as number),
+    min,
+    p50,
+    p95,
+    p99,
+    max,
   };
+}
+
+/** `a` before `b` in Float64Array.prototype.sort's order: -0 before 0, NaN last. */
+function before(a: number, b: number): boolean {
+  return a < b || (a === b ? a === 0 && 1 / a < 1 / b : Number.isNaN(b) && !Number.isNaN(a));
+}
+
+/**
+ * The value that sorting xs[0..hi] would put at index k (Hoare's selection, median of three
+ * pivots); reorders xs[0..hi] so that xs[0..k] holds the k+1 smallest.
+ */
+function select(xs: Float64Array, k: number, hi: number): number {
+  let lo = 0;
+  let right = hi;
+  while (right > lo) {
+    const mid = (lo + right) >> 1;
+    // Median of three as the pivot keeps sorted and constant runs (latencies, lateness) linear.
+    const a = xs[lo] as number;
+    const b = xs[mid] as number;
+    const c = xs[right] as number;
+    const pivot = before(a, b)
+      ? before(b, c)
+        ? b
+        : before(a, c)
+          ? c
+          : a
+      : before(a, c)
+        ? a
+        : before(b, c)
+          ? c
+          : b;
+    let i = lo;
+    let j = right;
+    while (i <= j) {
+      while (before(xs[i] as number, pivot)) i++;
+      while (before(pivot, xs[j] as number)) j--;
+      if (i <= j) {
+        const t = xs[i] as number;
+        xs[i] = xs[j] as number;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) lo = i;
+    else return xs[k] as number;
+  }
+  return xs[k] as number;
 }
