@@ -155,6 +155,19 @@ export class TickScanner {
       throw GIVE_UP;
     }
     const c = text.charCodeAt(p);
+    if (c === 46 && start === digits && value >= 2 ** 40 && value < 2 ** 41) {
+      // A wall time in ms (2004-2039) with a fraction: see wallTimeValue for why this is exact.
+      let fraction = 0;
+      const from = p + 1;
+      let q = from;
+      for (let d = text.charCodeAt(q); d >= 48 && d <= 57; d = text.charCodeAt(++q))
+        fraction = fraction * 10 + (d - 48);
+      const e = text.charCodeAt(q);
+      if (q > from && q - from <= 8 && e !== 101 && e !== 69) {
+        this.#p = q;
+        return wallTimeValue(value, fraction, q - from);
+      }
+    }
     if (c === 46 || c === 101 || c === 69) {
       // . e E: the rest of the number, converted by the same correctly rounded algorithm.
       for (
@@ -200,5 +213,20 @@ export class TickScanner {
 }
 
 const GIVE_UP = Symbol("give up");
+
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/**
+ * The double nearest to `int`.`fraction` (with `digits` fraction digits), for 2^40 <= int <
+ * 2^41 and at most 8 digits: exactly what Number() gives, without making a string. Doubles
+ * there are 2^-12 apart, so rounding goes to the nearest multiple of 2^-12, halfway points
+ * being odd multiples of 2^-13. fraction / 10^digits is one correctly rounded division (error
+ * under 2^-54); the exact decimal is never a halfway point (that would need 13 or more digits)
+ * and is at least 1 / (10^8 * 2^13), about 1.2e-12, from any, far more than that error. So the
+ * one rounding of int + fraction / 10^digits lands where rounding the exact decimal does.
+ */
+export function wallTimeValue(int: number, fraction: number, digits: number): number {
+  return int + fraction / (POWERS_OF_TEN[digits] as number);
+}
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNPLAIN = /[\u0000-\u001f\\]/;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TickScanner } from "../../src/log/scan.js";
+import { TickScanner, wallTimeValue } from "../../src/log/scan.js";
 import { recordLine, vcJson } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
+import { createRng, randomInt } from "../../src/vm/rng.js";
 import { VcSnapshot } from "../../src/vm/vector.js";
 
 describe("recordLine and TickScanner", () => {
@@ -57,5 +58,25 @@ describe("recordLine and TickScanner", () => {
   it("writes non-finite numbers as null, as JSON does", () => {
     const record = { event: "internal", t: Number.NaN, tick: 1, due: 0, clock: 1, vc: {}, queue: 0 } as const;
     assert.equal(recordLine(record), JSON.stringify(record));
+  });
+});
+
+describe("wallTimeValue", () => {
+  it("equals Number() on wall times with up to 8 fraction digits, as written and at random", () => {
+    const rng = createRng(21);
+    for (let i = 0; i < 300_000; i++) {
+      const int = 2 ** 40 + Math.floor(rng.next() * 2 ** 40);
+      const digits = randomInt(rng, 1, 8);
+      const fraction = Math.floor(rng.next() * 10 ** digits);
+      const text = `${int}.${String(fraction).padStart(digits, "0")}`;
+      assert.equal(wallTimeValue(int, fraction, digits), Number(text), text);
+      // A double of this range as JS writes it (the shortest form) reads back as itself.
+      const t = int + rng.next();
+      const written = `${t}`;
+      const [whole, frac = ""] = written.split(".");
+      if (frac.length > 0 && frac.length <= 8) {
+        assert.equal(wallTimeValue(Number(whole), Number(frac), frac.length), t, written);
+      }
+    }
   });
 });
