@@ -10,27 +10,20 @@ import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/f
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
 import { VERSION } from "../version.js";
-import { decodeFrame, encodeMessage, peekSeq } from "../wire/codec.js";
-import { vectorLocal, vectorReceive } from "./clocks.js";
+import { peekSeq } from "../wire/codec.js";
 import { Machine } from "./machine.js";
 import { chooseRate, type RateSpec } from "./rate.js";
 import { createRng, deriveSeed } from "./rng.js";
 import { runTicks, ticksFor } from "./scheduler.js";
 import { createRealTimeSource, type TimeSource } from "./time.js";
+import { warmUp } from "./warm-up.js";
+
+/** How long before its start time a VM runs its tick paths once more, at least, and the spread. */
+const PRE_ROLL_MS = 150;
+const PRE_ROLL_SPREAD_MS = 400;
 
 /** Default time a VM keeps receiving after its last tick, so in-flight messages land. */
 export const DEFAULT_DRAIN_MS = 500;
-
-/**
- * Runs the per-tick code paths once before the first tick: their first call compiles and
- * allocates (msgpack encoder, validator, vector clock code) and would make tick 1 late by ms.
- */
-function warmUp(id: string): void {
-  const vc = vectorReceive(vectorLocal({}, id), { [id]: 1 }, id);
-  const msg = { v: 1, from: id, to: id, epoch: 0, seq: 1, clock: 1, vc, sentAt: 0 } as const;
-  decodeFrame(encodeMessage(msg), { self: id, peers: new Set([id]) });
-  JSON.stringify(msg);
-}
 
 /** Everything one VM process needs, already validated. */
 export interface VmConfig {
@@ -142,7 +135,11 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     throw err;
   }
 
-  warmUp(config.self.id);
+  warmUp(
+    config.self.id,
+    config.peers.map((p) => p.id),
+    config.eventRange,
+  );
   startAt = config.startAt ?? time.now();
   const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
   const start: StartRecord = {
@@ -174,6 +171,14 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   started = true;
   for (const r of early) sink.write(r);
   env.onStart?.(start, logPath);
+  // A VM that waited seconds for its start time has gone cold (V8 shrinks an idle heap, the
+  // pages come back one fault at a time): run the tick paths again shortly before it, each VM
+  // at its own moment (from its id) so that many VMs do not all do it at once.
+  const lead = PRE_ROLL_MS + (deriveSeed(0, config.self.id, 0) % PRE_ROLL_SPREAD_MS);
+  const cancelPreRoll =
+    startAt - time.now() > lead + 50
+      ? time.at(startAt - lead, () => warmUp(config.self.id, start.peers, config.eventRange, 500))
+      : () => {};
 
   const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {
     let cancelDrain = (): void => {};
@@ -196,6 +201,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
       },
     );
     const onAbort = (): void => {
+      cancelPreRoll();
       ticking.cancel();
       cancelDrain();
       resolve({ reason: "signal" });

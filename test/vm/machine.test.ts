@@ -6,6 +6,7 @@ import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine, type MachineConfig } from "../../src/vm/machine.js";
 import type { Rng } from "../../src/vm/rng.js";
 import { plainVc } from "../../src/vm/vector.js";
+import { warmUp } from "../../src/vm/warm-up.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { analyzeRecords } from "../helpers/trial-logs.js";
 
@@ -151,5 +152,13 @@ describe("machines in virtual time", () => {
     const vms = trial(3, [0, 0, 1000]);
     for (const check of (await analyzeRecords(vms)).checks)
       assert.ok(check.ok, `${check.name}: ${JSON.stringify(check.violations)}`);
+  });
+});
+
+describe("warmUp", () => {
+  it("runs the tick and receive paths for any number of peers without touching anything real", () => {
+    for (const peers of [[], ["5002"], Array.from({ length: 31 }, (_, i) => String(5002 + i))]) {
+      assert.doesNotThrow(() => warmUp("5001", peers, Math.max(10, peers.length + 1), 200));
+    }
   });
 });
