@@ -37,7 +37,8 @@ async function transportPeer(name: string): Promise<void> {
   const decoder = new FrameDecoder();
   await transport.start({
     frame(frame, hint) {
-      const result = decoder.decode(frame, { ...ctx, senderHint: hint });
+      // A fresh context per frame, as the Machine makes one (but without copying `ctx`).
+      const result = decoder.decode(frame, { self: ctx.self, peers: ctx.peers, senderHint: hint });
       if (!result.ok) return;
       arrived();
       if (role === "echo")
