@@ -21,6 +21,8 @@ export interface FleetResult {
   /** Peak resident memory per VM process (MB): mean and largest. */
   rssMeanMb: number;
   rssMaxMb: number;
+  /** Proportional set size per VM at stop (shared pages divided among the VMs), mean; NaN off Linux. */
+  pssMeanMb: number;
   /** CPU time per VM over its life, as % of one core over the trial's duration (mean). */
   cpuPercentPerVm: number;
   /** Messages given up on by their receivers (`gap` records); every other one is accounted for when checks pass. */
@@ -89,6 +91,7 @@ export async function runFleet(
     if (trial === undefined) throw new Error(`bench: the run of ${vms} VMs left no trial (exit ${code})`);
     const stats = trial.vms;
     const rss = stats.map((v) => (v.usage?.maxRssKb ?? Number.NaN) / 1024);
+    const pss = stats.map((v) => (v.usage?.pssKb ?? Number.NaN) / 1024);
     const cpu = stats.map(
       (v) => ((v.usage?.cpuUserMs ?? 0) + (v.usage?.cpuSystemMs ?? 0)) / (durationS * 1000),
     );
@@ -102,6 +105,7 @@ export async function runFleet(
       early: stats.reduce((s, v) => s + v.early, 0),
       rssMeanMb: rss.reduce((s, x) => s + x, 0) / rss.length,
       rssMaxMb: Math.max(...rss),
+      pssMeanMb: pss.reduce((s, x) => s + x, 0) / pss.length,
       cpuPercentPerVm: (100 * cpu.reduce((s, x) => s + x, 0)) / cpu.length,
       lost: stats.reduce((s, v) => s + v.gapped, 0) + trial.lostWithCrashes,
       messages: stats.reduce((s, v) => s + v.events.receive, 0),

@@ -149,7 +149,7 @@ for (const n of size.scale) {
   scale.push(r);
   rows.push({
     section: "scale",
-    name: `${n} VMs: lateness p99 (max ${r.latenessMaxMs.toFixed(2)}); ${r.rssMeanMb.toFixed(0)} MB/VM (max ${r.rssMaxMb.toFixed(0)}); CPU ${r.cpuPercentPerVm.toFixed(1)} %/VM; lost ${r.lost} of ${r.messages}; checks ${r.checksPassed ? "pass" : "FAIL"}`,
+    name: `${n} VMs: lateness p99 (max ${r.latenessMaxMs.toFixed(2)}); ${r.rssMeanMb.toFixed(0)} MB/VM RSS (max ${r.rssMaxMb.toFixed(0)}, PSS ${r.pssMeanMb.toFixed(0)}); CPU ${r.cpuPercentPerVm.toFixed(1)} %/VM; lost ${r.lost} of ${r.messages}; checks ${r.checksPassed ? "pass" : "FAIL"}`,
     value: r.latenessP99Ms,
     unit: "ms",
     ...(n === 32

@@ -124,8 +124,13 @@ export interface StopRecord extends Base {
 
 /** A process's peak memory and CPU time so far (node's `process.resourceUsage()`). */
 export interface ProcessUsage {
-  /** Peak resident set size, KiB. */
+  /** Peak resident set size, KiB. Counts in full the pages of the node binary that VMs share. */
   maxRssKb: number;
+  /**
+   * Proportional set size at stop, KiB (Linux): shared pages divided among the processes that
+   * map them, so N VMs together use about N times this. Absent where the OS does not say.
+   */
+  pssKb?: number;
   cpuUserMs: number;
   cpuSystemMs: number;
 }

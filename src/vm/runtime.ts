@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SetupError } from "../errors.js";
 import { logFileName } from "../log/paths.js";
@@ -21,9 +21,23 @@ import { warmUp } from "./warm-up.js";
 /** How long before its start time a VM runs its tick paths once more, at least, and the spread. */
 const PRE_ROLL_MS = 150;
 const PRE_ROLL_SPREAD_MS = 400;
+const PRE_ROLL_PER_VM_MS = 30;
+const PRE_ROLL_TICKS = 200;
+/** Ticks of the warm-up at start: enough to compile the paths; more only grows the heap. */
+const WARM_UP_TICKS = 500;
 
 /** Default time a VM keeps receiving after its last tick, so in-flight messages land. */
 export const DEFAULT_DRAIN_MS = 500;
+
+/** This process's proportional set size (Linux's smaps_rollup), or undefined elsewhere. */
+function proportionalSetKb(): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync("/proc/self/smaps_rollup", "utf8"));
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Everything one VM process needs, already validated. */
 export interface VmConfig {
@@ -139,6 +153,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     config.self.id,
     config.peers.map((p) => p.id),
     config.eventRange,
+    WARM_UP_TICKS,
   );
   startAt = config.startAt ?? time.now();
   const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
@@ -173,11 +188,13 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   env.onStart?.(start, logPath);
   // A VM that waited seconds for its start time has gone cold (V8 shrinks an idle heap, the
   // pages come back one fault at a time): run the tick paths again shortly before it, each VM
-  // at its own moment (from its id) so that many VMs do not all do it at once.
-  const lead = PRE_ROLL_MS + (deriveSeed(0, config.self.id, 0) % PRE_ROLL_SPREAD_MS);
+  // at its own moment (from its id), over a window that grows with the mesh so that many VMs
+  // never need the CPU at once.
+  const spread = Math.max(PRE_ROLL_SPREAD_MS, PRE_ROLL_PER_VM_MS * (start.peers.length + 1));
+  const lead = PRE_ROLL_MS + (deriveSeed(0, config.self.id, 0) % spread);
   const cancelPreRoll =
     startAt - time.now() > lead + 50
-      ? time.at(startAt - lead, () => warmUp(config.self.id, start.peers, config.eventRange, 500))
+      ? time.at(startAt - lead, () => warmUp(config.self.id, start.peers, config.eventRange, PRE_ROLL_TICKS))
       : () => {};
 
   const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {
@@ -212,8 +229,10 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
 
   machine.pollGaps();
   const used = process.resourceUsage();
+  const pssKb = proportionalSetKb();
   const stop = machine.stop(reason.reason, reason.error, {
     maxRssKb: used.maxRSS,
+    ...(pssKb === undefined ? {} : { pssKb }),
     cpuUserMs: Math.round(used.userCPUTime / 1000),
     cpuSystemMs: Math.round(used.systemCPUTime / 1000),
   });
