@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveExperiments } from "../run/config.js";
+import { rateSpecOf, resolveExperiments } from "../run/config.js";
 import { simulateRun } from "../sim/run.js";
 import { simulateTrial } from "../sim/trial.js";
 import { writeBigRun } from "./big-run.js";
@@ -55,12 +55,7 @@ export async function measureSimulator(
     const simulate = (trial: number, durationS: number): number =>
       simulateTrial({
         ids,
-        rates: ids.map((_, i) => ({
-          fixed: exp.rates?.[i],
-          min: exp.rateMin,
-          max: exp.rateMax,
-          multiplier: exp.multiplier,
-        })),
+        rates: ids.map((_, i) => rateSpecOf(exp, i)),
         durationS,
         seed: 1,
         trial,

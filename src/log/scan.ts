@@ -24,8 +24,8 @@ export class TickScanner {
     this.#text = text;
     this.#p = 0;
     try {
-      if (this.#lit('{"event":"internal","t":')) return this.#internal();
-      if (this.#lit('{"event":"send","t":')) return this.#send();
+      if (this.#lit('{"event":"internal","t":')) return this.#local("internal");
+      if (this.#lit('{"event":"send","t":')) return this.#local("send");
       if (this.#lit('{"event":"receive","t":')) return this.#receive();
     } catch (err) {
       if (err !== GIVE_UP) throw err;
@@ -33,7 +33,8 @@ export class TickScanner {
     return undefined;
   }
 
-  #internal(): InternalRecord {
+  /** An internal or send record: the same fields, then a send's recipients and seqs. */
+  #local(event: "internal" | "send"): InternalRecord | SendRecord {
     const t = this.#num();
     const tick = this.#field(',"tick":');
     const due = this.#field(',"due":');
@@ -41,18 +42,10 @@ export class TickScanner {
     this.#expect(',"vc":');
     const vc = this.#vc();
     const queue = this.#field(',"queue":');
-    this.#end();
-    return { event: "internal", t, tick, due, clock, vc, queue };
-  }
-
-  #send(): SendRecord {
-    const t = this.#num();
-    const tick = this.#field(',"tick":');
-    const due = this.#field(',"due":');
-    const clock = this.#field(',"clock":');
-    this.#expect(',"vc":');
-    const vc = this.#vc();
-    const queue = this.#field(',"queue":');
+    if (event === "internal") {
+      this.#end();
+      return { event, t, tick, due, clock, vc, queue };
+    }
     this.#expect(',"to":[');
     const to: string[] = [];
     do to.push(this.#str());
@@ -63,7 +56,7 @@ export class TickScanner {
     while (this.#lit(","));
     this.#expect("]");
     this.#end();
-    return { event: "send", t, tick, due, clock, vc, queue, to, seq };
+    return { event, t, tick, due, clock, vc, queue, to, seq };
   }
 
   #receive(): ReceiveRecord {

@@ -1,5 +1,6 @@
 import type { FaultFlags } from "../cli/fault-options.js";
 import { UsageError } from "../errors.js";
+import type { RateSpec } from "../vm/rate.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 
 /** One experiment of a run: what every trial of it does. */
@@ -14,6 +15,11 @@ export interface ExperimentConfig {
   rates: number[] | undefined;
   eventRange: number;
   multiplier: number;
+}
+
+/** The rate spec of VM number `i` (0-based) of an experiment, as the `vm` command takes it. */
+export function rateSpecOf(exp: ExperimentConfig, i: number): RateSpec {
+  return { fixed: exp.rates?.[i], min: exp.rateMin, max: exp.rateMax, multiplier: exp.multiplier };
 }
 
 /** A whole run: its experiments and what they share. */

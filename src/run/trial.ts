@@ -5,7 +5,7 @@ import { logFileName } from "../log/paths.js";
 import { chooseRate } from "../vm/rate.js";
 import { createRng, deriveSeed } from "../vm/rng.js";
 import { ticksFor } from "../vm/scheduler.js";
-import type { ExperimentConfig, RunConfig } from "./config.js";
+import { type ExperimentConfig, type RunConfig, rateSpecOf } from "./config.js";
 import type { TrialEntry, VmEntry } from "./manifest.js";
 
 /** How to start `clocklab` again as a child: this node, these loader flags, this entry script. */
@@ -47,7 +47,7 @@ export function spawnTrial(
   const startAt = Math.ceil(now + run.startDelayMs);
   const vms = ports.map((port, i): RunningVm => {
     const id = String(port);
-    const spec = { fixed: exp.rates?.[i], min: exp.rateMin, max: exp.rateMax, multiplier: exp.multiplier };
+    const spec = rateSpecOf(exp, i);
     const rate = chooseRate(spec, createRng(deriveSeed(run.seed, id, trial)));
     const args = [
       ...entry.args,

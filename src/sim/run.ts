@@ -7,7 +7,7 @@ import { logFileName } from "../log/paths.js";
 import type { Located } from "../log/reader.js";
 import type { LogSink } from "../log/schema.js";
 import { recordLine } from "../log/serialize.js";
-import type { ExperimentConfig } from "../run/config.js";
+import { type ExperimentConfig, rateSpecOf } from "../run/config.js";
 import type { Manifest, TrialEntry } from "../run/manifest.js";
 import { hostInfo, writeManifest } from "../run/manifest.js";
 import type { LatencyModel } from "../transport/faults.js";
@@ -61,12 +61,7 @@ export async function simulateRun(config: SimConfig, command: string[]): Promise
       const began = performance.now();
       const vms = simulateTrial({
         ids,
-        rates: ids.map((_, i) => ({
-          fixed: exp.rates?.[i],
-          min: exp.rateMin,
-          max: exp.rateMax,
-          multiplier: exp.multiplier,
-        })),
+        rates: ids.map((_, i) => rateSpecOf(exp, i)),
         durationS: exp.durationS,
         seed: config.seed,
         trial,
