@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { formatRate } from "../log/paths.js";
@@ -152,7 +151,9 @@ each VM. A VM then encrypts its links, lets in only its peers' public keys, and 
 each message was signed by the key of the VM it claims to come from.`,
     )
     .action(async (opts: VmOptions) => {
-      const config = vmConfigFromOptions(opts, wallNow(), () => randomInt(0, 2 ** 31));
+      // A seed only needs to differ between runs (it is logged): Math.random, not node:crypto,
+      // which would cost every VM process ~2 MB.
+      const config = vmConfigFromOptions(opts, wallNow(), () => Math.floor(Math.random() * 2 ** 31));
       const result = await untilSignal((signal) =>
         runVm(config, {
           registry,

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as zmq from "zeromq";
 import { SetupError } from "../errors.js";
 import { hostPort } from "./address.js";
-import { LinkSigner, startZapHandler } from "./curve.js";
+import type { LinkSigner } from "./curve.js";
 import { SendQueue } from "./send-queue.js";
 import type { Transport, TransportHandlers, TransportOptions } from "./transport.js";
 
@@ -80,12 +79,11 @@ async function bindWithRetry(router: zmq.Router, endpoint: string, retryMs: numb
 export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const linger = options.linger ?? 200;
   // With CURVE: a context of our own (its ZAP handler then answers for this transport alone)
-  // and the signer of each link.
+  // and, from start on, the signer of each link. curve.ts (and node:crypto, ~2 MB per
+  // process) is loaded only then.
   const secure =
-    options.curve === undefined
-      ? undefined
-      : { keys: options.curve, context: new zmq.Context(), signer: new LinkSigner(options.curve) };
-  const signer = secure?.signer;
+    options.curve === undefined ? undefined : { keys: options.curve, context: new zmq.Context() };
+  let signer: LinkSigner | undefined;
   let stopZap = (): void => {};
   // Frames over MAX_ZMQ_FRAME make libzmq drop the connection before they are read into memory;
   // smaller oversized ones arrive and are rejected (and counted) by the VM's size check.
@@ -104,7 +102,9 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
   // Routing id = VM id + "/" + a tag of this incarnation. A restarted VM is then a new peer to
   // every ROUTER: libzmq ignores a newcomer whose routing id a lingering old connection still
   // holds, and its handover option, the other way out, trips an assertion in libzmq 4.3.5.
-  const routingId = `${options.self.id}/${randomBytes(4).toString("hex")}`;
+  // The tag need not be secret, only different from the last incarnation's.
+  const tag = Math.floor(Math.random() * 2 ** 32);
+  const routingId = `${options.self.id}/${tag.toString(16).padStart(8, "0")}`;
   const dealers = new Map<string, { socket: zmq.Dealer; queue: SendQueue }>();
   let closed = false;
   const endpoint = `tcp://${hostPort(options.self)}`;
@@ -152,7 +152,9 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
       router.events.on("handshake:error:auth", report);
       router.events.on("handshake:error:other", report);
       if (secure !== undefined) {
-        stopZap = await startZapHandler(secure.context, new Set(secure.keys.peers.values()));
+        const curve = await import("./curve.js");
+        signer = new curve.LinkSigner(secure.keys);
+        stopZap = await curve.startZapHandler(secure.context, new Set(secure.keys.peers.values()));
       }
       try {
         await bindWithRetry(router, endpoint, options.bindRetryMs ?? 1000);

@@ -5,7 +5,6 @@ import { logFileName } from "../log/paths.js";
 import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
 import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
 import { openLogFile } from "../log/writer.js";
-import { loadKeys } from "../transport/curve.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
@@ -95,7 +94,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const curve =
     config.curveDir === undefined
       ? undefined
-      : loadKeys(
+      : (await import("../transport/curve.js")).loadKeys(
           config.curveDir,
           config.self.id,
           config.peers.map((p) => p.id),
