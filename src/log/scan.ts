@@ -15,9 +15,7 @@ type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
 export class TickScanner {
   #text = "";
   #p = 0;
-  /** The ids (and their `"id":` keys) of the last vector clock read, reused while they repeat. */
-  #ids: string[] = [];
-  #keys: string[] = [];
+  /** The ids of the last vector clock read (and their `"id":` keys), reused while they repeat. */
   #layout = new VcLayout([]);
 
   scan(text: string): TickRecord | undefined {
@@ -95,36 +93,32 @@ export class TickScanner {
   #vc(): VcSnapshot {
     this.#expect("{");
     const counts: number[] = [];
-    if (this.#lit("}")) return this.#snapshot(0, counts);
-    let k = 0;
-    do {
-      const key = this.#keys[k];
-      if (key !== undefined && this.#text.startsWith(key, this.#p)) {
-        this.#p += key.length;
-      } else {
-        // A different id list from here on: copy the matching prefix, then read the rest.
-        const id = this.#str();
-        this.#expect(":");
-        // A repeated id means the last value wins in JSON.parse: not a line this path reads.
-        if (this.#ids.indexOf(id) !== -1 && this.#ids.indexOf(id) < k) throw GIVE_UP;
-        this.#ids = [...this.#ids.slice(0, k), id];
-        this.#keys = [...this.#keys.slice(0, k), `${JSON.stringify(id)}:`];
-      }
-      const n = this.#num();
-      if (n === 0) throw GIVE_UP;
-      counts.push(n);
-      k += 1;
-    } while (this.#lit(","));
-    this.#expect("}");
-    return this.#snapshot(k, counts);
-  }
-
-  #snapshot(k: number, counts: number[]): VcSnapshot {
-    if (this.#ids.length !== k) {
-      this.#ids = this.#ids.slice(0, k);
-      this.#keys = this.#keys.slice(0, k);
+    const layout = this.#layout;
+    // This clock's ids, from where they depart from the last clock's (a copy: a line given up
+    // half way leaves the layout as it was).
+    let ids: string[] | undefined;
+    if (!this.#lit("}")) {
+      do {
+        const k = counts.length;
+        const key = ids === undefined ? layout.jsonKeys[k] : undefined;
+        if (key !== undefined && this.#text.startsWith(key, this.#p)) {
+          this.#p += key.length;
+        } else {
+          const id = this.#str();
+          this.#expect(":");
+          ids ??= layout.ids.slice(0, k);
+          // A repeated id means the last value wins in JSON.parse: not a line this path reads.
+          if (ids.includes(id)) throw GIVE_UP;
+          ids.push(id);
+        }
+        const n = this.#num();
+        if (n === 0) throw GIVE_UP;
+        counts.push(n);
+      } while (this.#lit(","));
+      this.#expect("}");
     }
-    if (this.#layout.ids !== this.#ids) this.#layout = new VcLayout(this.#ids);
+    if (ids === undefined && layout.ids.length !== counts.length) ids = layout.ids.slice(0, counts.length);
+    if (ids !== undefined) this.#layout = new VcLayout(ids);
     return new VcSnapshot(this.#layout, counts);
   }
 

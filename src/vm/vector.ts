@@ -7,18 +7,19 @@ import type { VectorClock } from "./clocks.js";
  * form (SPEC): `toJSON` gives it, so `JSON.stringify` of a record is unchanged.
  */
 export class VcSnapshot {
-  /** Ids by slot; shared between snapshots of the same VM and never changed in place. */
-  readonly ids: readonly string[];
+  /** The ids by slot, with what writers need of them; shared between snapshots, never changed. */
+  readonly layout: VcLayout;
   readonly counts: readonly number[];
 
   constructor(ids: readonly string[] | VcLayout, counts: readonly number[]) {
     this.layout = ids instanceof VcLayout ? ids : new VcLayout(ids);
-    this.ids = this.layout.ids;
     this.counts = counts;
   }
 
-  /** The ids with what writers need of them, shared like `ids`. */
-  readonly layout: VcLayout;
+  /** Ids by slot. */
+  get ids(): readonly string[] {
+    return this.layout.ids;
+  }
 
   /** The map form: id -> count, zero entries omitted. */
   toJSON(): VectorClock {
@@ -79,16 +80,16 @@ export function plainVc(vc: AnyVectorClock): VectorClock {
  * messages carry. Ids never seen before (in a message's clock) get a new slot.
  */
 export class VectorState {
-  #ids: string[];
+  /** Our ids by slot; replaced (never changed in place) when an id is added, as snapshots share it. */
+  #layout: VcLayout;
   readonly #slots = new Map<string, number>();
   #counts: number[];
   readonly #self: number;
-  #layout: VcLayout | undefined;
   /** For a sender's snapshot ids (by reference): its slot -> our slot. */
   #mappings = new WeakMap<readonly string[], number[]>();
 
   constructor(self: string, peers: readonly string[], initial: VectorClock = {}) {
-    this.#ids = [self];
+    this.#layout = new VcLayout([self]);
     this.#counts = [0];
     this.#slots.set(self, 0);
     this.#self = 0;
@@ -122,7 +123,6 @@ export class VectorState {
   }
 
   snapshot(): VcSnapshot {
-    if (this.#layout === undefined || this.#layout.ids !== this.#ids) this.#layout = new VcLayout(this.#ids);
     return new VcSnapshot(this.#layout, this.#counts.slice());
   }
 
@@ -138,9 +138,9 @@ export class VectorState {
   #slotOf(id: string): number {
     let slot = this.#slots.get(id);
     if (slot === undefined) {
-      slot = this.#ids.length;
-      // Copy on write: earlier snapshots keep the ids array they were taken with.
-      this.#ids = [...this.#ids, id];
+      slot = this.#layout.ids.length;
+      // Copy on write: earlier snapshots keep the layout they were taken with.
+      this.#layout = new VcLayout([...this.#layout.ids, id]);
       this.#counts.push(0);
       this.#slots.set(id, slot);
     }
