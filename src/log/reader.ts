@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { bytesAt } from "../bytes.js";
 import { TickScanner } from "./scan.js";
 import type { LogRecord } from "./schema.js";
 
@@ -39,12 +40,6 @@ export function readLog(file: string): Located[] {
 
 const CHUNK_BYTES = 1 << 20;
 
-/** True when `bytes` are at `at` (before `stop`) in `buffer`: a loop, cheaper than compare() for a few bytes. */
-function bytesAt(buffer: Buffer, at: number, stop: number, bytes: Buffer): boolean {
-  if (at + bytes.length > stop) return false;
-  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
-  return true;
-}
 const EVENT_PREFIX = Buffer.from('{"event":"');
 
 /**

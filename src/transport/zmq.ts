@@ -1,4 +1,5 @@
 import * as zmq from "zeromq";
+import { bytesAt } from "../bytes.js";
 import { SetupError } from "../errors.js";
 import { hostPort } from "./address.js";
 import type { LinkSigner } from "./curve.js";
@@ -34,18 +35,14 @@ class RecentSenders {
   readonly #recent: { id: Buffer; sender: string }[] = [];
 
   of(id: Buffer): string {
-    for (const known of this.#recent) if (sameBytes(known.id, id)) return known.sender;
+    for (const known of this.#recent) {
+      if (known.id.length === id.length && bytesAt(id, 0, id.length, known.id)) return known.sender;
+    }
     const sender = vmIdOf(id.toString("utf8"));
     this.#recent.unshift({ id: Buffer.from(id), sender });
     if (this.#recent.length > 8) this.#recent.pop();
     return sender;
   }
-}
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The VM id part of a routing id (`5001/3fa2c1d0` -> `5001`). */

@@ -115,8 +115,7 @@ export class Machine {
       this.#reject(now, result.reason, result.detail, result.from ?? senderHint);
       return;
     }
-    this.#apply(this.#reorder.push(result.msg, now), now);
-    this.#apply(this.#reorder.poll(now), now);
+    this.#take(result.msg, now);
   }
 
   /**
@@ -125,7 +124,11 @@ export class Machine {
    */
   receiveMessage(msg: WireMessage): void {
     if (this.#stopped) return;
-    const now = this.#deps.now();
+    this.#take(msg, this.#deps.now());
+  }
+
+  /** A valid message into the reorder buffer, and what it (and the gap timeout) releases into the queue. */
+  #take(msg: WireMessage, now: number): void {
     this.#apply(this.#reorder.push(msg, now), now);
     this.#apply(this.#reorder.poll(now), now);
   }

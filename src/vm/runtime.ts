@@ -88,17 +88,14 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const epoch = Math.floor(time.now());
   const rng = createRng(deriveSeed(config.seed, config.self.id, config.trial));
   const rate = chooseRate(config.rate, rng);
+  const peerIds = config.peers.map((p) => p.id);
   const factory = env.registry.get(config.transport);
   if (factory === undefined) throw new SetupError(`--transport: unknown transport "${config.transport}"`);
 
   const curve =
     config.curveDir === undefined
       ? undefined
-      : (await import("../transport/curve.js")).loadKeys(
-          config.curveDir,
-          config.self.id,
-          config.peers.map((p) => p.id),
-        );
+      : (await import("../transport/curve.js")).loadKeys(config.curveDir, config.self.id, peerIds);
   // A log of this trial and VM without a `stop` is a crashed incarnation: continue it.
   const unfinished = config.fresh
     ? undefined
@@ -126,7 +123,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const machine: Machine = new Machine(
     {
       id: config.self.id,
-      peers: config.peers.map((p) => p.id),
+      peers: peerIds,
       eventRange: config.eventRange,
       epoch,
       reorder: { gapTimeoutMs: config.gapTimeoutMs },
@@ -148,12 +145,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     throw err;
   }
 
-  warmUp(
-    config.self.id,
-    config.peers.map((p) => p.id),
-    config.eventRange,
-    WARM_UP_TICKS,
-  );
+  warmUp(config.self.id, peerIds, config.eventRange, WARM_UP_TICKS);
   startAt = config.startAt ?? time.now();
   const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
   const start: StartRecord = {
@@ -162,7 +154,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     vm: config.self.id,
     trial: config.trial,
     rate,
-    peers: config.peers.map((p) => p.id),
+    peers: peerIds,
     transport: transport.name,
     seed: config.seed,
     eventRange: config.eventRange,
@@ -189,11 +181,11 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   // pages come back one fault at a time): run the tick paths again shortly before it, each VM
   // at its own moment (from its id), over a window that grows with the mesh so that many VMs
   // never need the CPU at once.
-  const spread = Math.max(PRE_ROLL_SPREAD_MS, PRE_ROLL_PER_VM_MS * (start.peers.length + 1));
+  const spread = Math.max(PRE_ROLL_SPREAD_MS, PRE_ROLL_PER_VM_MS * (peerIds.length + 1));
   const lead = PRE_ROLL_MS + (deriveSeed(0, config.self.id, 0) % spread);
   const cancelPreRoll =
     startAt - time.now() > lead + 50
-      ? time.at(startAt - lead, () => warmUp(config.self.id, start.peers, config.eventRange, PRE_ROLL_TICKS))
+      ? time.at(startAt - lead, () => warmUp(config.self.id, peerIds, config.eventRange, PRE_ROLL_TICKS))
       : () => {};
 
   const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {

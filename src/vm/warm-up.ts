@@ -4,12 +4,12 @@ import { createRng } from "./rng.js";
 
 /**
  * Runs the tick and receive paths (draw, clocks, encode, decode, reorder, record line) of two
- * throwaway Machines a few thousand times before the first real tick. A VM ticking 6 times a
+ * throwaway Machines `ticks` times each, before the first real tick. A VM ticking 6 times a
  * second calls them too rarely for V8 to ever compile them, and each interpreted tick costs a
  * few hundred microseconds; with 32 VMs waking together on 2 cores, those microseconds add up
  * to every later VM's lateness. Nothing here touches the real VM: its own RNG, no I/O.
  */
-export function warmUp(id: string, peers: readonly string[], eventRange: number, ticks = 3000): void {
+export function warmUp(id: string, peers: readonly string[], eventRange: number, ticks: number): void {
   let now = 0;
   const rng = createRng(0);
   const sink = { write: (r: Parameters<typeof recordLine>[0]) => void recordLine(r) };

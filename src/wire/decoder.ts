@@ -1,8 +1,12 @@
+import { bytesAt } from "../bytes.js";
 import { VcLayout, VcSnapshot } from "../vm/vector.js";
 import { decodeFrame } from "./codec.js";
 import {
+  FIELDS,
+  ID_CHAR,
   MAX_CLOCK,
   MAX_FRAME_BYTES,
+  MAX_ID_LENGTH,
   MAX_VC_ENTRIES,
   type Validation,
   type ValidationContext,
@@ -10,10 +14,9 @@ import {
   type WireMessage,
 } from "./message.js";
 
-const KEYS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"].map((k) => Buffer.from(k));
+const KEYS = FIELDS.map((k) => Buffer.from(k));
 const ID_BYTE = new Uint8Array(256);
-for (const c of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.-")
-  ID_BYTE[c.charCodeAt(0)] = 1;
+for (let b = 0; b < 128; b++) if (ID_CHAR.test(String.fromCharCode(b))) ID_BYTE[b] = 1;
 
 /** An id as bytes and as the string it decodes to, kept to recognise the next frame's ids. */
 interface KnownId {
@@ -133,17 +136,10 @@ export class FrameDecoder {
     else return undefined;
     const start = this.#p;
     const end = start + len;
-    if (len < 1 || len > 64 || end > this.#len) return undefined;
+    if (len < 1 || len > MAX_ID_LENGTH || end > this.#len) return undefined;
     this.#p = end;
-    if (known !== undefined && known.bytes.length === len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (this.#buf[start + i] !== known.bytes[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return known;
+    if (known !== undefined && known.bytes.length === len && bytesAt(this.#buf, start, end, known.bytes)) {
+      return known;
     }
     for (let i = start; i < end; i++) if (ID_BYTE[this.#buf[i] as number] !== 1) return undefined;
     const bytes = Buffer.from(this.#buf.slice(start, end));
@@ -153,8 +149,7 @@ export class FrameDecoder {
   /** The i-th field's key, as encodeMessage writes it. */
   #key(i: number): boolean {
     const key = KEYS[i] as Buffer;
-    if (this.#byte() !== 0xa0 + key.length) return false;
-    for (let j = 0; j < key.length; j++) if (this.#buf[this.#p + j] !== key[j]) return false;
+    if (this.#byte() !== 0xa0 + key.length || !bytesAt(this.#buf, this.#p, this.#len, key)) return false;
     this.#p += key.length;
     return true;
   }

@@ -1,7 +1,7 @@
 import { VcSnapshot } from "../vm/vector.js";
-import type { WireMessage } from "./message.js";
+import { FIELDS, MAX_ID_LENGTH, type WireMessage } from "./message.js";
 
-const KEYS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"].map((k) => Buffer.from(k));
+const KEYS = FIELDS.map((k) => Buffer.from(k));
 
 /**
  * Writes a VM's own message (vector clock as a snapshot) straight into bytes, the same bytes
@@ -14,8 +14,9 @@ const KEYS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"].map((k
 export function encodeOwnMessage(msg: WireMessage): Uint8Array | undefined {
   const vc = msg.vc;
   if (!(vc instanceof VcSnapshot) || vc.ids.length > 15) return undefined;
-  // Keys and numbers take at most 80 bytes, each id 2 + 64, each clock entry 2 + 64 + 9.
-  const out = new Writer(80 + 2 * 66 + vc.ids.length * 75);
+  // Keys and numbers take at most 80 bytes, each id 2 + its length, each clock entry that + 9.
+  const id = 2 + MAX_ID_LENGTH;
+  const out = new Writer(80 + 2 * id + vc.ids.length * (id + 9));
   out.byte(0x88);
   out.key(0);
   if (!out.number(msg.v)) return undefined;
@@ -65,9 +66,9 @@ class Writer {
     this.#p += key.length;
   }
 
-  /** An ASCII string of at most 64 characters (every id), as fixstr or str8. */
+  /** An ASCII string no longer than an id, as fixstr or str8. */
   string(s: string): boolean {
-    if (s.length > 64) return false;
+    if (s.length > MAX_ID_LENGTH) return false;
     if (s.length < 32) this.byte(0xa0 + s.length);
     else {
       this.byte(0xd9);

@@ -68,8 +68,12 @@ export type Validation =
   | { ok: true; msg: WireMessage }
   | { ok: false; reason: RejectReason; detail: string; from?: string };
 
-const ID_PATTERN = /^[0-9A-Za-z.-]{1,64}$/;
-const FIELDS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"] as const;
+/** Longest VM id, and the characters one may have. */
+export const MAX_ID_LENGTH = 64;
+export const ID_CHAR = /[0-9A-Za-z.-]/;
+const ID_PATTERN = new RegExp(`^${ID_CHAR.source}{1,${MAX_ID_LENGTH}}$`);
+/** The message's fields, in the order VMs write them. */
+export const FIELDS = ["v", "from", "to", "epoch", "seq", "clock", "vc", "sentAt"] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
 function isSafeCount(x: unknown, min: number, max = Number.MAX_SAFE_INTEGER): x is number {
