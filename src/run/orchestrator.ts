@@ -95,8 +95,8 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   if (run.runDir === undefined) pointLatest(runDir);
   const ids = Array.from({ length: most }, (_, i) => String(run.basePort + i));
   const curveDir = run.curve === undefined ? undefined : (run.curve.dir ?? join(runDir, "keys"));
-  if (run.curve !== undefined && curveDir !== undefined) {
-    if (run.curve.dir === undefined) writeKeys(curveDir, ids);
+  if (curveDir !== undefined) {
+    if (run.curve?.dir === undefined) writeKeys(curveDir, ids);
     // Every VM's keys are there before any VM starts, or the run stops here with what is missing.
     for (const id of ids)
       loadKeys(
