@@ -1,0 +1,3 @@
+import type { EdgeCase } from "./types.js";
+
+export const cases: EdgeCase[] = [];
