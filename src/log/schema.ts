@@ -77,6 +77,13 @@ export interface RejectRecord extends Base {
   detail: string;
   from?: string;
   seq?: number;
+  /**
+   * How many rejects this record stands for (absent: 1). A VM coalesces repeated rejects of
+   * one reason and sender into one record, so a flood cannot fill the disk: `detail` is then
+   * the latest one's, `from` present only when the sender is a configured peer, no `seq`.
+   * The counts of a log add up to the `stop` record's `rejected`.
+   */
+  count?: number;
 }
 
 export interface GapRecord extends Base {
