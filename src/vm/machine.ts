@@ -8,6 +8,7 @@ import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/
 import { lamportLocal, lamportReceive } from "./clocks.js";
 import { type DrawnEvent, eventForDraw } from "./events.js";
 import { Fifo } from "./queue.js";
+import { RejectLimiter, type RejectLimiterOptions } from "./reject-limiter.js";
 import { type Rng, randomInt } from "./rng.js";
 import { type VcSnapshot, VectorState } from "./vector.js";
 
@@ -28,6 +29,11 @@ export interface MachineConfig {
    * a flooding peer cannot grow the VM's memory without bound. @default 100000
    */
   maxQueue?: number;
+  /**
+   * How rejects are coalesced so a flood cannot fill the disk (see RejectLimiter).
+   * @default first 10 per reason and sender in full, then one record per key per second
+   */
+  rejectLimit?: RejectLimiterOptions;
   /** State a crashed incarnation logged, to continue from instead of starting at zero. */
   resume?: Pick<Recovered, "clock" | "vc" | "senders">;
 }
@@ -76,6 +82,7 @@ export class Machine {
   readonly #events: readonly DrawnEvent[];
   #ticks = 0;
   #rejected = 0;
+  readonly #rejects: RejectLimiter;
   #stopped = false;
   /** Records held back while a tick is being written (see noteFault). */
   #afterTick: (() => void)[] | undefined;
@@ -85,6 +92,7 @@ export class Machine {
     this.#deps = deps;
     this.#peerSet = new Set(config.peers);
     this.#reorder = new ReorderBuffer(config.reorder);
+    this.#rejects = new RejectLimiter(this.#peerSet, (r) => deps.sink.write(r), config.rejectLimit);
     for (const peer of config.peers) this.#links.set(peer, { sent: 0, received: 0, pending: 0 });
     this.#vc = new VectorState(config.id, config.peers, config.resume?.vc);
     this.#events = Array.from({ length: config.eventRange }, (_, i) => eventForDraw(i + 1, config.peers));
@@ -161,6 +169,7 @@ export class Machine {
   tick(n: number, due: number): void {
     if (this.#stopped) return;
     this.pollGaps();
+    if (this.#rejects.holding > 0) this.#rejects.flushDue(this.#deps.now());
     this.#ticks = n;
     const queued = this.#queue.shift();
     if (queued !== undefined) {
@@ -196,9 +205,10 @@ export class Machine {
     for (const write of held) write();
   }
 
-  /** Ends the VM: writes the `stop` record and refuses further input. */
+  /** Ends the VM: writes the rejects still held back, then the `stop` record; refuses further input. */
   stop(reason: StopRecord["reason"], error?: string, usage?: ProcessUsage): StopRecord {
     if (!this.#stopped) this.#stopped = true;
+    this.#rejects.flushAll(this.#deps.now());
     for (const link of this.#links.values()) link.pending = 0;
     for (const { msg } of this.#queue) this.#link(msg.from).pending += 1;
     for (const [from, held] of this.#reorder.heldBySender()) this.#link(from).pending += held;
@@ -298,7 +308,7 @@ export class Machine {
     const record: RejectRecord = { event: "reject", t, reason, detail: detail.slice(0, MAX_DETAIL) };
     if (from !== undefined) record.from = from;
     if (seq !== undefined) record.seq = seq;
-    this.#deps.sink.write(record);
+    this.#rejects.add(record);
   }
 
   #link(peer: string): LinkCounts {

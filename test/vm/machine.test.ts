@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ReceiveRecord, SendRecord } from "../../src/log/schema.js";
+import type { LogRecord, ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine, type MachineConfig } from "../../src/vm/machine.js";
@@ -116,6 +116,83 @@ describe("machine", () => {
     const stop = machine.stop("duration");
     assert.deepEqual(stop.links["5002"], { sent: 0, received: 0, pending: 2, reordered: 1 });
     assert.equal(stop.pending, 2);
+  });
+});
+
+describe("rejects under a flood", () => {
+  /** `n` bad frames over `seconds` of virtual time, a tick every 20 ms, then stop. */
+  function flood(n: number, seconds: number, hint: (i: number) => string | undefined) {
+    const { machine, sink, advance } = machineWith([5]);
+    const step = (seconds * 1000) / n;
+    let tick = 0;
+    let sinceTick = 0;
+    for (let i = 0; i < n; i++) {
+      machine.receiveFrame(Uint8Array.from([0xc1, i & 0xff]), hint(i));
+      advance(step);
+      sinceTick += step;
+      if (sinceTick >= 20) {
+        sinceTick -= 20;
+        tick += 1;
+        machine.tick(tick, 1000 + tick * 20);
+      }
+    }
+    const stop = machine.stop("signal");
+    const rejects = sink.records.filter((r) => r.event === "reject");
+    return { records: sink.records, rejects, stop, ticks: tick };
+  }
+  const counted = (rs: readonly LogRecord[]) =>
+    rs.reduce((s, r) => s + (r.event === "reject" ? (r.count ?? 1) : 0), 0);
+
+  it("counts every frame of a flood from one sender in a bounded number of records", () => {
+    const { records, rejects, stop, ticks } = flood(50_000, 2.5, () => "5002");
+    assert.equal(stop.rejected, 50_000);
+    assert.equal(counted(records), 50_000, "the counts add up to stop.rejected");
+    // 10 in full, one a second for 2.5 s, one at stop.
+    assert.ok(rejects.length <= 10 + 3 + 1, `${rejects.length} reject records`);
+    assert.equal(records.at(-1), stop, "nothing held back is written after stop");
+    const tickRecords = records.filter((r) => r.event === "internal");
+    assert.equal(tickRecords.length, ticks);
+    for (const [i, r] of tickRecords.entries()) assert.equal(r.clock, i + 1, "rejects never move the clock");
+    for (const [i, r] of records.entries()) {
+      assert.ok(i === 0 || r.t >= (records[i - 1] as LogRecord).t, `record ${i} goes back`);
+    }
+  });
+
+  it("stays bounded when every frame names another sender, keeping the names in the full records", () => {
+    const { rejects, stop } = flood(50_000, 2.5, (i) => `9${i}`);
+    assert.equal(stop.rejected, 50_000);
+    assert.equal(counted(rejects), 50_000);
+    assert.ok(rejects.length <= 14, `${rejects.length} reject records`);
+    assert.deepEqual(
+      rejects.slice(0, 10).map((r) => r.event === "reject" && r.from),
+      Array.from({ length: 10 }, (_, i) => `9${i}`),
+    );
+  });
+
+  it("flushes what it holds before stop, and writes the same log for the same input", () => {
+    const a = flood(500, 0.1, (i) => (i % 2 === 0 ? "5002" : "5003"));
+    assert.equal(a.stop.rejected, 500);
+    assert.equal(counted(a.records), 500);
+    const held = a.rejects.filter((r) => r.event === "reject" && r.count !== undefined);
+    assert.deepEqual(
+      held.map((r) => r.event === "reject" && [r.from, r.count, r.t]),
+      [
+        ["5002", 240, a.stop.t],
+        ["5003", 240, a.stop.t],
+      ],
+      "one record per peer, written at stop",
+    );
+    assert.deepEqual(
+      flood(500, 0.1, (i) => (i % 2 === 0 ? "5002" : "5003")),
+      a,
+    );
+  });
+
+  it("writes a lone reject in full, as before", () => {
+    const { records, stop } = flood(1, 1, () => "5002");
+    assert.equal(stop.rejected, 1);
+    const r = records.find((x) => x.event === "reject");
+    assert.deepEqual(r?.event === "reject" && [r.reason, r.from, r.count], ["decode", "5002", undefined]);
   });
 });
 
