@@ -1,4 +1,4 @@
-import { Packr } from "msgpackr";
+import { Packr, Unpackr } from "msgpackr";
 import { VcSnapshot } from "../vm/vector.js";
 import { encodeOwnMessage } from "./encoder.js";
 import {
@@ -20,6 +20,19 @@ const packr = new Packr({
   variableMapSize: true,
 });
 
+// Reads what any msgpack writer writes (SPEC section 3): maps as Maps, since turning them into
+// objects would make a key 1 the string "1"; 64-bit integers as numbers, since the default
+// BigInt is no field's type (above 2^53 the number is no longer a safe integer, so an integer
+// field still refuses it, while sentAt, a float, takes it as the nearest double).
+const unpackr = new Unpackr({
+  useRecords: false,
+  mapsAsObjects: false,
+  int64AsType: "number",
+  structuredClone: false,
+  moreTypes: false,
+  bundleStrings: false,
+});
+
 /** Encodes a message as one msgpack map. */
 export function encodeMessage(msg: WireMessage): Uint8Array {
   return (
@@ -37,7 +50,7 @@ export function decodeFrame(frame: Uint8Array, ctx: ValidationContext): Validati
   }
   let values: unknown[];
   try {
-    values = packr.unpackMultiple(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)) ?? [];
+    values = unpackr.unpackMultiple(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)) ?? [];
   } catch (err) {
     return { ok: false, reason: "decode", detail: err instanceof Error ? err.message : "not msgpack" };
   }
@@ -50,10 +63,9 @@ export function decodeFrame(frame: Uint8Array, ctx: ValidationContext): Validati
 /** The `seq` of a frame this VM encoded itself (for fault records), or 0 if it has none. */
 export function peekSeq(frame: Uint8Array): number {
   try {
-    const value = packr.unpack(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)) as {
-      seq?: unknown;
-    };
-    return typeof value.seq === "number" ? value.seq : 0;
+    const value: unknown = unpackr.unpack(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+    const seq = value instanceof Map ? value.get("seq") : undefined;
+    return typeof seq === "number" ? seq : 0;
   } catch {
     return 0;
   }

@@ -15,6 +15,8 @@ import {
 } from "./message.js";
 
 const KEYS = FIELDS.map((k) => Buffer.from(k));
+/** Bytes after the head of each number form from 0xca (float32) to 0xd3 (int64). */
+const NUMBER_SIZE = [4, 8, 1, 2, 4, 8, 1, 2, 4, 8];
 const ID_BYTE = new Uint8Array(256);
 for (let b = 0; b < 128; b++) if (ID_CHAR.test(String.fromCharCode(b))) ID_BYTE[b] = 1;
 
@@ -26,7 +28,8 @@ interface KnownId {
 
 /**
  * Decodes a VM's frames. Frames laid out as encodeMessage writes them (a map of the eight
- * fields in order, msgpack's usual number forms) are read straight off the bytes, every check
+ * fields in order), in any of the forms SPEC section 3 accepts (every number form, str8/16/32,
+ * map16/32: what Python's msgpack writes, say), are read straight off the bytes, every check
  * of validateMessage made on the way, the vector clock as a VcSnapshot whose ids array is
  * shared by the frames that list the same ids. About three times faster than msgpackr plus
  * validation, which bounds how fast one VM can take in messages. Anything else, valid or not,
@@ -59,8 +62,8 @@ export class FrameDecoder {
     this.#buf.set(frame);
     this.#len = frame.byteLength;
     this.#p = 0;
-    if (this.#byte() !== 0x88) return undefined;
-    if (!this.#key(0) || this.#byte() !== WIRE_VERSION) return undefined;
+    if (this.#mapSize() !== FIELDS.length) return undefined;
+    if (!this.#key(0) || this.#number() !== WIRE_VERSION) return undefined;
     if (!this.#key(1)) return undefined;
     const from = this.#id(this.#from);
     if (from === undefined) return undefined;
@@ -87,12 +90,8 @@ export class FrameDecoder {
   }
 
   #vc(sender: string): VcSnapshot | undefined {
-    const head = this.#byte();
-    let n: number;
-    if (head >= 0x80 && head <= 0x8f) n = head - 0x80;
-    else if (head === 0xde) n = this.#uint(2);
-    else return undefined;
-    if (n > MAX_VC_ENTRIES) return undefined;
+    const n = this.#mapSize();
+    if (n < 0 || n > MAX_VC_ENTRIES) return undefined;
     let cache = this.#vcIds.get(sender);
     if (cache === undefined) {
       cache = { known: [], layout: new VcLayout([]) };
@@ -108,8 +107,6 @@ export class FrameDecoder {
       const got = this.#id(known[k]);
       if (got === undefined) return undefined;
       if (got !== known[k]) {
-        // A repeated id means the last value wins in msgpackr's map: not a frame for this path.
-        for (let j = 0; j < k; j++) if ((known[j] as KnownId).id === got.id) return undefined;
         if (!copied) {
           known = known.slice(0, n);
           copied = true;
@@ -121,6 +118,12 @@ export class FrameDecoder {
       counts.push(count);
     }
     if (copied || known.length !== n) {
+      // A repeated id means the last value wins in the general path's map: not a frame for
+      // this one. Checked on the whole new list (an id may repeat one kept from the old list);
+      // a list as last time, or a prefix of it, holds no repeat.
+      const ids = new Set<string>();
+      for (let k = 0; k < n; k++) ids.add((known[k] as KnownId).id);
+      if (ids.size !== n) return undefined;
       cache.known = known.slice(0, n);
       cache.layout = new VcLayout(cache.known.map((k) => k.id));
     }
@@ -129,11 +132,7 @@ export class FrameDecoder {
 
   /** The next string if it is an id; `known` is returned as is when the bytes are the same. */
   #id(known: KnownId | undefined): KnownId | undefined {
-    const head = this.#byte();
-    let len: number;
-    if (head >= 0xa0 && head <= 0xbf) len = head - 0xa0;
-    else if (head === 0xd9) len = this.#byte();
-    else return undefined;
+    const len = this.#strLength();
     const start = this.#p;
     const end = start + len;
     if (len < 1 || len > MAX_ID_LENGTH || end > this.#len) return undefined;
@@ -146,12 +145,28 @@ export class FrameDecoder {
     return { bytes, id: bytes.toString("latin1") };
   }
 
-  /** The i-th field's key, as encodeMessage writes it. */
+  /** The i-th field's key, in any string form. */
   #key(i: number): boolean {
     const key = KEYS[i] as Buffer;
-    if (this.#byte() !== 0xa0 + key.length || !bytesAt(this.#buf, this.#p, this.#len, key)) return false;
+    if (this.#strLength() !== key.length || !bytesAt(this.#buf, this.#p, this.#len, key)) return false;
     this.#p += key.length;
     return true;
+  }
+
+  /** The length of the next string (fixstr, str8/16/32), or -1 if it is no string. */
+  #strLength(): number {
+    const head = this.#byte();
+    if (head >= 0xa0 && head <= 0xbf) return head - 0xa0;
+    const size = head === 0xd9 ? 1 : head === 0xda ? 2 : head === 0xdb ? 4 : 0;
+    return size === 0 || this.#p + size > this.#len ? -1 : this.#uint(size);
+  }
+
+  /** The number of entries of the next map (fixmap, map16/32), or -1 if it is no map. */
+  #mapSize(): number {
+    const head = this.#byte();
+    if (head >= 0x80 && head <= 0x8f) return head - 0x80;
+    const size = head === 0xde ? 2 : head === 0xdf ? 4 : 0;
+    return size === 0 || this.#p + size > this.#len ? -1 : this.#uint(size);
   }
 
   /** A safe integer in [min, max] in any of msgpack's number forms, or undefined. */
@@ -160,19 +175,38 @@ export class FrameDecoder {
     return n !== undefined && Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
   }
 
+  /** The next number in any of msgpack's forms (uint64 and int64 rounded as msgpackr does), or undefined. */
   #number(): number | undefined {
     const head = this.#byte();
     if (head < 0x80) return head;
     if (head >= 0xe0) return head - 0x100;
-    const size = head === 0xcc ? 1 : head === 0xcd ? 2 : head === 0xce ? 4 : head === 0xcb ? 8 : 0;
-    // float32, uint64 and the signed forms are rare from a VM: msgpackr reads those.
+    const size = head >= 0xca && head <= 0xd3 ? (NUMBER_SIZE[head - 0xca] as number) : 0;
     if (size === 0 || this.#p + size > this.#len) return undefined;
-    if (size === 8) {
-      const value = this.#view.getFloat64(this.#p);
-      this.#p += 8;
-      return value;
+    const at = this.#p;
+    this.#p += size;
+    const view = this.#view;
+    switch (head) {
+      case 0xca:
+        return view.getFloat32(at);
+      case 0xcb:
+        return view.getFloat64(at);
+      case 0xcc:
+        return view.getUint8(at);
+      case 0xcd:
+        return view.getUint16(at);
+      case 0xce:
+        return view.getUint32(at);
+      case 0xcf:
+        return view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
+      case 0xd0:
+        return view.getInt8(at);
+      case 0xd1:
+        return view.getInt16(at);
+      case 0xd2:
+        return view.getInt32(at);
+      default:
+        return view.getInt32(at) * 2 ** 32 + view.getUint32(at + 4);
     }
-    return this.#uint(size);
   }
 
   /** A big-endian unsigned integer of 1, 2 or 4 bytes (the caller checked they are there). */

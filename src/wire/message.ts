@@ -80,24 +80,25 @@ function isSafeCount(x: unknown, min: number, max = Number.MAX_SAFE_INTEGER): x 
   return typeof x === "number" && Number.isSafeInteger(x) && x >= min && x <= max;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
- * Checks that a decoded value is a well-formed message for this VM. Never throws: every
+ * Checks that a decoded value is a well-formed message for this VM. `value` is as the codec
+ * decodes a frame: every msgpack map a `Map`, so a key that is not a string is seen (and
+ * refused) instead of turned into one, and 64-bit integers as numbers. Never throws: every
  * failure becomes a reason for a `reject` record, so hostile input cannot crash the VM.
  */
 export function validateMessage(value: unknown, ctx: ValidationContext): Validation {
-  if (!isPlainObject(value)) return { ok: false, reason: "shape", detail: "not a map" };
+  if (!(value instanceof Map)) return { ok: false, reason: "shape", detail: "not a map" };
+  const map: ReadonlyMap<unknown, unknown> = value;
   // The common case first, without allocating: exactly the eight fields.
-  const keys = Object.keys(value);
-  if (keys.length !== FIELDS.length || !keys.every((k) => FIELD_SET.has(k))) {
-    const extra = keys.filter((k) => !FIELD_SET.has(k));
-    const missing = FIELDS.filter((k) => !(k in value));
+  let fields = 0;
+  for (const k of map.keys()) if (typeof k === "string" && FIELD_SET.has(k)) fields += 1;
+  if (fields !== FIELDS.length || map.size !== FIELDS.length) {
+    const keys = [...map.keys()];
+    const notString = keys.filter((k) => typeof k !== "string");
+    const extra = keys.filter((k) => typeof k === "string" && !FIELD_SET.has(k));
+    const missing = FIELDS.filter((k) => !map.has(k));
     const detail = [
+      notString.length > 0 ? `a key that is not a string (${describe(notString[0])})` : "",
       missing.length > 0 ? `missing ${missing.join(",")}` : "",
       extra.length > 0 ? `unexpected ${extra.slice(0, 5).join(",")}` : "",
     ]
@@ -105,36 +106,50 @@ export function validateMessage(value: unknown, ctx: ValidationContext): Validat
       .join("; ");
     return { ok: false, reason: "shape", detail };
   }
-  const { v, from, to, epoch, seq, clock, vc, sentAt } = value;
+  const from = map.get("from");
   if (typeof from !== "string" || !ID_PATTERN.test(from)) {
     return { ok: false, reason: "shape", detail: "from is not an id" };
   }
   const fail = (reason: RejectReason, detail: string): Validation => ({ ok: false, reason, detail, from });
-  if (v !== WIRE_VERSION) return fail("version", `expected v=${WIRE_VERSION}, got ${String(v)}`);
+  const v = map.get("v");
+  if (v !== WIRE_VERSION) return fail("version", `expected v=${WIRE_VERSION}, got ${describe(v)}`);
   if (!ctx.peers.has(from)) return fail("unknown-sender", `from ${from} is not a configured peer`);
   if (ctx.senderHint !== undefined && ctx.senderHint !== from) {
     return fail("sender-mismatch", `from ${from} but the transport saw ${ctx.senderHint}`);
   }
-  if (to !== ctx.self) return fail("wrong-recipient", `to ${String(to)}, this VM is ${ctx.self}`);
+  const to = map.get("to");
+  if (to !== ctx.self) return fail("wrong-recipient", `to ${describe(to)}, this VM is ${ctx.self}`);
+  const epoch = map.get("epoch");
+  const seq = map.get("seq");
+  const clock = map.get("clock");
+  const sentAt = map.get("sentAt");
   if (!isSafeCount(epoch, 0)) return fail("bad-integer", "epoch is not a safe integer >= 0");
   if (!isSafeCount(seq, 1)) return fail("bad-integer", "seq is not a safe integer >= 1");
   if (!isSafeCount(clock, 1, MAX_CLOCK)) return fail("bad-integer", "clock is not an integer in 1..2^52");
   if (typeof sentAt !== "number" || !Number.isFinite(sentAt) || sentAt < 0) {
     return fail("bad-sentAt", "sentAt is not a finite number >= 0");
   }
-  const copy = copyVectorClock(vc);
+  const copy = copyVectorClock(map.get("vc"));
   if (typeof copy === "string") return fail("bad-vc", copy);
-  return { ok: true, msg: { v: WIRE_VERSION, from, to, epoch, seq, clock, vc: copy, sentAt } };
+  return { ok: true, msg: { v: WIRE_VERSION, from, to: ctx.self, epoch, seq, clock, vc: copy, sentAt } };
+}
+
+/** A decoded value in a few characters, for a reject's detail (never a long string). */
+function describe(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}...` : x);
+  if (x instanceof Map) return "a map";
+  if (Array.isArray(x)) return "an array";
+  if (x instanceof Uint8Array) return "bytes";
+  return typeof x === "object" && x !== null ? "an object" : String(x);
 }
 
 /** Copies a vector clock into a fresh object, or says why it is not one. */
 function copyVectorClock(vc: unknown): VectorClock | string {
-  if (!isPlainObject(vc)) return "vc is not a map";
+  if (!(vc instanceof Map)) return "vc is not a map";
+  if (vc.size > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
   const out: VectorClock = {};
-  let entries = 0;
-  for (const id in vc) {
-    if (++entries > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
-    const n = vc[id];
+  for (const [id, n] of vc as Map<unknown, unknown>) {
+    if (typeof id !== "string") return `vc has a key that is not a string (${describe(id)})`;
     if (!ID_PATTERN.test(id)) return "vc has a key that is not an id";
     if (!isSafeCount(n, 1, MAX_CLOCK)) return `vc[${id}] is not an integer in 1..2^52`;
     out[id] = n;
