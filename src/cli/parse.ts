@@ -1,4 +1,7 @@
 import { InvalidArgumentError } from "commander";
+import { UsageError } from "../errors.js";
+import { isHost, listenProblem } from "../transport/address.js";
+import { ticksFor } from "../vm/scheduler.js";
 
 /**
  * Value parsers for commander options. Each throws InvalidArgumentError with what was expected
@@ -36,6 +39,83 @@ export function nonNegative(value: string): number {
   return n;
 }
 
+/** Any text but the empty string (a folder, a name): `what` says what was expected. */
+export function nonEmpty(what: string): (value: string) => string {
+  return (value) => {
+    if (value.trim() === "") throw new InvalidArgumentError(`expected ${what}, got "${value}"`);
+    return value;
+  };
+}
+
+/** What a comma-separated list holds, for its parser and its messages. */
+export interface ListSpec<T> {
+  /** Parses one item; throws (anything) when the item is not one. */
+  item: (value: string) => T;
+  /** The whole list, e.g. "two or more rates > 0". */
+  what: string;
+  /** One item, e.g. "a rate > 0". */
+  each: string;
+  example: string;
+  /** Fewest items. @default 1 */
+  min?: number;
+}
+
+/**
+ * A comma-separated list, e.g. `1,3,6`. An empty item (`1,,3`, `1,2,`) is refused rather than
+ * read as 0, and the message says which item is wrong.
+ */
+export function commaList<T>(spec: ListSpec<T>): (value: string) => T[] {
+  return (value) => {
+    const fail = (why: string): never => {
+      const got = `got "${value}"${why === "" ? "" : ` (${why})`}`;
+      throw new InvalidArgumentError(
+        `expected ${spec.what} separated by commas (e.g. ${spec.example}), ${got}`,
+      );
+    };
+    if (value.trim() === "") fail("");
+    const parsed = value.split(",").map((raw, i) => {
+      const s = raw.trim();
+      if (s === "") return fail(`item ${i + 1} is empty`);
+      try {
+        return spec.item(s);
+      } catch {
+        return fail(`item ${i + 1}, "${s}", is not ${spec.each}`);
+      }
+    });
+    const min = spec.min ?? 1;
+    if (parsed.length < min) fail(`${parsed.length} item${parsed.length === 1 ? "" : "s"}`);
+    return parsed;
+  };
+}
+
+/** `--host`: an IP address or a host name (whether it can be listened on is checked later). */
+export function host(value: string): string {
+  if (!isHost(value.trim())) {
+    throw new InvalidArgumentError(
+      `expected an IP address or a host name (e.g. 127.0.0.1, ::1, localhost), got "${value}"`,
+    );
+  }
+  return value.trim();
+}
+
+/** Refuses a `--host` nothing can listen on (another machine's address, an unknown name). */
+export async function checkHost(address: string): Promise<void> {
+  const problem = await listenProblem(address);
+  if (problem !== undefined) throw new UsageError(`--host: cannot listen on ${address}: ${problem}`);
+}
+
+/**
+ * Refuses a `--duration` that gives the slowest VM no tick: such a trial has nothing to check,
+ * and would pass every check. `slowest` is that VM's rate (ticks/s), `from` the flags it comes from.
+ */
+export function checkSomeTick(durationS: number, slowest: number, from: string): void {
+  if (ticksFor(slowest, durationS) >= 1) return;
+  const least = Math.ceil(1000 / slowest) / 1000;
+  throw new UsageError(
+    `--duration: expected at least ${least} s, one tick of the slowest VM (rate ${slowest}/s: ${from}), got "${durationS}"`,
+  );
+}
+
 /** Collects a variadic option's values, parsing each. */
 export function each<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => [...(previous ?? []), parse(value)];
@@ -43,11 +123,11 @@ export function each<T>(parse: (value: string) => T): (value: string, previous: 
 
 /**
  * Accepts the original single-dash spellings (`-port 5001 -others 5002`): any `-name` whose
- * name is one of the known long options becomes `--name`. Short flags (`-h`) stay as they are.
+ * name is one of the known long options, or `-help`, becomes `--name`. Short flags (`-h`) stay.
  */
 export function normalizeSingleDash(args: readonly string[], longNames: ReadonlySet<string>): string[] {
   return args.map((arg) => {
     const m = /^-([a-z][a-z-]+)(=.*)?$/.exec(arg);
-    return m !== null && longNames.has(m[1] as string) ? `-${arg}` : arg;
+    return m !== null && (longNames.has(m[1] as string) || m[1] === "help") ? `-${arg}` : arg;
   });
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { describeError, SetupError, UsageError } from "../errors.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
 import { VERSION } from "../version.js";
+import { errorLine, helpConfiguration, refuseStrayArguments } from "./help.js";
 import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
 
@@ -27,21 +28,23 @@ export async function buildProgram(
   registry: TransportRegistry = defaultRegistry(),
   only?: string,
 ): Promise<Command> {
-  const output = {
+  // One line for every error, commander's own included, in the house form (see help.ts).
+  const output = (command: string) => ({
     writeOut: (s: string) => io.out(s.trimEnd()),
     writeErr: (s: string) => io.err(s.trimEnd()),
-    // One prefix for every error line, commander's own included.
-    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, "clocklab: ")),
-  };
+    outputError: (s: string, write: (s: string) => void) => write(`clocklab: ${errorLine(s, command)}\n`),
+  });
   const program = new Command("clocklab")
     .description("Lamport and vector clocks on a small asynchronous distributed system")
     .version(VERSION)
-    .configureOutput(output)
+    .configureOutput(output(""))
+    .configureHelp(helpConfiguration)
     .exitOverride();
   const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
   for (const name of names) program.addCommand(await (COMMANDS[name] as CommandMaker)(registry, io));
   for (const command of program.commands) {
-    command.exitOverride().configureOutput(output);
+    command.exitOverride().configureOutput(output(command.name())).configureHelp(helpConfiguration);
+    refuseStrayArguments(command);
   }
   return program;
 }
