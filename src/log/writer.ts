@@ -1,8 +1,86 @@
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  rmdirSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
 import { SetupError } from "../errors.js";
 import type { LogRecord, LogSink } from "./schema.js";
 import { recordLine } from "./serialize.js";
+
+/**
+ * A folder that cannot be made or is not a folder; `field` names the input (`logDir`, `dir`).
+ * The OS error is in `reason` and its code in `detail`, not in `cause`: one short line to print.
+ */
+export class DirError extends SetupError {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+    readonly reason?: unknown,
+  ) {
+    super(`${field}: ${detail}`);
+  }
+}
+
+/**
+ * Makes folder `dir` and its missing parents, one mkdir each, and returns the outermost folder it
+ * made (undefined when `dir` was there), so a caller whose setup fails can take it away again.
+ * Node's recursive mkdir loops forever where mkdir answers ENOENT under an existing parent
+ * (`/proc/x`); here every level is tried once, and the first refusal is a DirError.
+ */
+export function makeDir(dir: string, field: string): string | undefined {
+  const path = resolve(dir);
+  const refuse = (code: string | undefined, cause: unknown): DirError => {
+    const why =
+      code === "ENOTDIR"
+        ? ": a file is in the way"
+        : code === "ENOENT"
+          ? ": folders cannot be made there"
+          : "";
+    return new DirError(field, `cannot write ${dir} (${code ?? "error"})${why}`, cause);
+  };
+  try {
+    mkdirSync(path);
+    return path;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      if (statSync(path).isDirectory()) return undefined;
+      throw refuse("ENOTDIR", err);
+    }
+    const parent = dirname(path);
+    if (code !== "ENOENT" || parent === path) throw refuse(code, err);
+    const made = makeDir(parent, field);
+    try {
+      mkdirSync(path);
+      return made ?? path;
+    } catch (again) {
+      removeMade(made, parent);
+      throw refuse((again as NodeJS.ErrnoException).code, again);
+    }
+  }
+}
+
+/**
+ * Removes the empty folders makeDir made, from `inner` up to `outermost` (what it returned);
+ * a folder that is not empty stays, and so do its parents.
+ */
+export function removeMade(outermost: string | undefined, inner: string): void {
+  if (outermost === undefined) return;
+  for (let dir = resolve(inner); ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === outermost || dirname(dir) === dir) return;
+  }
+}
 
 /** A log sink backed by a file, with an explicit close. */
 export interface FileSink extends LogSink {
@@ -19,15 +97,18 @@ export interface FileSink extends LogSink {
 export function openLogFile(path: string, append = false): FileSink {
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDir(dirname(path), "logDir");
     fd = openSync(
       path,
       constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (append ? 0 : constants.O_TRUNC),
       0o644,
     );
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "error";
-    throw new SetupError(`--log-dir: cannot write ${path} (${code})`, { cause: err });
+    const cause = err instanceof DirError ? err.reason : err;
+    const code = (cause as NodeJS.ErrnoException).code ?? "error";
+    throw new SetupError(`--log-dir: cannot write ${path} (${code === "EEXIST" ? "ENOTDIR" : code})`, {
+      cause,
+    });
   }
   let open = true;
   return {

@@ -4,7 +4,7 @@ import { SetupError } from "../errors.js";
 import { logFileName } from "../log/paths.js";
 import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
 import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
-import { openLogFile } from "../log/writer.js";
+import { makeDir, openLogFile, removeMade } from "../log/writer.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
@@ -96,13 +96,22 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     config.curveDir === undefined
       ? undefined
       : (await import("../transport/curve.js")).loadKeys(config.curveDir, config.self.id, peerIds);
+  // Made before anything else (a file in the way is one clear error), and taken away again if
+  // the VM never starts.
+  const madeDir = makeDir(config.logDir, "logDir");
   // A log of this trial and VM without a `stop` is a crashed incarnation: continue it.
   const unfinished = config.fresh
     ? undefined
     : findUnfinishedLog(config.logDir, config.trial, config.self.id);
   const recovered = unfinished === undefined ? undefined : recoverLog(unfinished);
   const logPath = unfinished ?? logFileName(config.logDir, config.trial, config.self.id, rate);
-  const sink = openLogFile(logPath, recovered !== undefined);
+  let sink: ReturnType<typeof openLogFile>;
+  try {
+    sink = openLogFile(logPath, recovered !== undefined);
+  } catch (err) {
+    removeMade(madeDir, config.logDir);
+    throw err;
+  }
   // Frames may arrive as soon as the transport listens; what they cause is logged after `start`.
   const early: LogRecord[] = [];
   let started = false;
@@ -142,6 +151,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   } catch (err) {
     sink.close();
     if (recovered === undefined) rmSync(logPath, { force: true });
+    removeMade(madeDir, config.logDir);
     throw err;
   }
 
