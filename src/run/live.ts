@@ -1,4 +1,5 @@
 import { formatTable } from "../analysis/table.js";
+import { formatDuration } from "./bounds.js";
 import type { VmLive } from "./tail.js";
 
 /** What the live view knows at one instant. */
@@ -17,10 +18,8 @@ function bar(fraction: number, width: number): string {
   return `[${"#".repeat(done)}${"-".repeat(width - done)}]`;
 }
 
-function clockTime(s: number): string {
-  const t = Math.max(0, Math.round(s));
-  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
-}
+// Never an exponent, however long the run (`--force --duration 1e300`).
+const clockTime = formatDuration;
 
 /** The multi-line view for a terminal. */
 export function renderLive(f: LiveFrame): string {
