@@ -11,7 +11,13 @@ import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { CliIo } from "./io.js";
-import { addExperimentOptions, liveTerminal, type RunOptions, runConfigFromOptions } from "./run.js";
+import {
+  addExperimentOptions,
+  checkRunBounds,
+  liveTerminal,
+  type RunOptions,
+  runConfigFromOptions,
+} from "./run.js";
 import { untilSignal } from "./signals.js";
 
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */
@@ -44,6 +50,11 @@ Example:
     )
     .action(async (opts: RunOptions & { transports: string[] }) => {
       const seed = opts.seed ?? randomInt(0, 2 ** 31);
+      checkRunBounds(
+        runConfigFromOptions({ ...opts, seed }, () => seed),
+        io,
+        opts.transports.length,
+      );
       const dir = join(opts.logDir, `${runStamp(new Date())}-compare`);
       try {
         mkdirSync(dir, { recursive: true });

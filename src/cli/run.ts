@@ -1,11 +1,13 @@
 import { randomInt } from "node:crypto";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { MAX_REAL_RATE, planOf } from "../run/bounds.js";
 import { type Overrides, RUN_DEFAULTS, type RunConfig, resolveExperiments } from "../run/config.js";
 import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
+import { checkBounds, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
@@ -27,6 +29,7 @@ export interface RunOptions extends FaultFlags, PresetFlags {
   color: boolean;
   /** `--curve` alone: true (keys made in the run folder); with a folder: that folder. */
   curve?: string | true;
+  force: boolean;
 }
 
 /** Parses `--rates 1,3,6`. */
@@ -72,6 +75,7 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
     gapTimeoutMs: opts.gapTimeout,
     onFailure: opts.onFailure,
     html: opts.html,
+    force: opts.force,
     faults: validFaults(opts),
     ...curveOption(opts.curve, opts.transport),
   };
@@ -160,8 +164,29 @@ export function addExperimentOptions(command: Command): Command {
       RUN_DEFAULTS.gapTimeoutMs,
     )
     .option("--no-html", "do not write report.html at the end")
-    .option("--no-color", "no colour, even on a terminal");
+    .option("--no-color", "no colour, even on a terminal")
+    .option(
+      "--force",
+      `go past the bounds (${MAX_REAL_RATE} ticks/s per VM, ticks per trial, records per run, free disk)`,
+      false,
+    );
   return addFaultOptions(command);
+}
+
+/**
+ * Says before anything starts whether the run is feasible: rates a VM can keep, ticks per VM,
+ * records, free disk (`copies` runs of it: compare's transports). Throws naming the flag.
+ */
+export function checkRunBounds(config: RunConfig, io: CliIo, copies = 1): void {
+  checkBounds(config.experiments.map(planOf), {
+    maxRate: MAX_REAL_RATE,
+    copies,
+    copiesOf: "transports",
+    force: config.force ?? false,
+    logDir: config.logDir,
+    flags: RUN_FLAGS,
+    note: io.err,
+  });
 }
 
 /** The terminal to draw a live view on, when stdout is one. */
@@ -208,6 +233,7 @@ Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 inter
     )
     .action(async (opts: RunOptions) => {
       const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
+      checkRunBounds(config, io);
       const tty = liveTerminal(opts.color);
       const result = await untilSignal((signal) =>
         runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),

@@ -8,6 +8,8 @@ import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
 import { DEFAULT_DRAIN_MS, runVm, type VmConfig } from "../vm/runtime.js";
 import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
+import { checkBounds, flagged } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import type { CliIo } from "./io.js";
 import { integer, nonNegative, positive } from "./parse.js";
@@ -33,6 +35,7 @@ interface VmOptions extends FaultFlags {
   quiet: boolean;
   fresh: boolean;
   curve?: string;
+  force: boolean;
 }
 
 /** How far from now `--start-at` may lie: more is almost surely a unit mistake (s vs ms). */
@@ -90,6 +93,28 @@ export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () =
   };
 }
 
+/** The bounds' fields as the vm command spells them. */
+const VM_FLAGS = {
+  rates: "--overridefreq",
+  rateMax: "--rate-max",
+  multiplier: "--multiplier",
+  durationS: "--duration",
+  logDir: "--log-dir",
+};
+
+/** One VM's worst case for the bounds: the top of its rate range, or its fixed rate. */
+function vmPlan(config: VmConfig): PlannedExperiment {
+  const { fixed, max, multiplier } = config.rate;
+  return {
+    trials: 1,
+    durationS: config.durationS,
+    rates: [(fixed ?? max) * multiplier],
+    fixed: fixed !== undefined,
+    multiplier,
+    mesh: config.peers.length + 1,
+  };
+}
+
 /** `clocklab vm`: one virtual machine in this process. */
 export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
   const names = [...registry.keys()];
@@ -127,6 +152,7 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
     .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
     .option("--quiet", "print nothing but errors", false)
     .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false)
+    .option("--force", `go past the bounds (${MAX_REAL_RATE} ticks/s, ticks per trial, free disk)`, false)
     .option("--curve <dir>", "CURVE keys from `clocklab keys`: admit only peers' keys, sign each message");
   return addFaultOptions(command)
     .addHelpText(
@@ -154,24 +180,33 @@ each message was signed by the key of the VM it claims to come from.`,
       // A seed only needs to differ between runs (it is logged): Math.random, not node:crypto,
       // which would cost every VM process ~2 MB.
       const config = vmConfigFromOptions(opts, wallNow(), () => Math.floor(Math.random() * 2 ** 31));
+      checkBounds([vmPlan(config)], {
+        maxRate: MAX_REAL_RATE,
+        force: opts.force,
+        logDir: config.logDir,
+        flags: VM_FLAGS,
+        note: (line) => !opts.quiet && io.err(line),
+      });
       const result = await untilSignal((signal) =>
-        runVm(config, {
-          registry,
-          signal,
-          onStart: (start, logPath) => {
-            if (!opts.quiet && start.recovered !== undefined) {
-              const r = start.recovered;
-              io.err(
-                `vm ${start.vm}: resuming a crashed run: its log stopped at tick ${r.ticks}, clock ${r.clock}${r.tornBytes > 0 ? `, ${r.tornBytes} bytes of a torn line cut` : ""}; new epoch ${start.epoch}`,
-              );
-            }
-            if (!opts.quiet) {
-              io.err(
-                `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,
-              );
-            }
-          },
-        }),
+        flagged(VM_FLAGS, () =>
+          runVm(config, {
+            registry,
+            signal,
+            onStart: (start, logPath) => {
+              if (!opts.quiet && start.recovered !== undefined) {
+                const r = start.recovered;
+                io.err(
+                  `vm ${start.vm}: resuming a crashed run: its log stopped at tick ${r.ticks}, clock ${r.clock}${r.tornBytes > 0 ? `, ${r.tornBytes} bytes of a torn line cut` : ""}; new epoch ${start.epoch}`,
+                );
+              }
+              if (!opts.quiet) {
+                io.err(
+                  `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,
+                );
+              }
+            },
+          }),
+        ),
       );
       const s = result.stop;
       if (!opts.quiet) {

@@ -38,6 +38,8 @@ export interface RunConfig {
   gapTimeoutMs: number;
   onFailure: "continue" | "stop";
   html: boolean;
+  /** Go past the bounds (src/run/bounds.ts); passed on to every VM. @default false */
+  force?: boolean;
   /** Write into exactly this folder (compare does) instead of a new `<timestamp>-<label>`. */
   runDir?: string;
   /** Fault flags passed on to every VM, as given (validated when the run is configured). */

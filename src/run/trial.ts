@@ -83,6 +83,7 @@ export function spawnTrial(
       "--gap-timeout",
       String(run.gapTimeoutMs),
       "--quiet",
+      ...(run.force ? ["--force"] : []),
       ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
       ...faultArgs(run.faults),
       ...(curveDir === undefined ? [] : ["--curve", curveDir]),
