@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BufferedFile } from "../analysis/buffered-file.js";
 import { type InspectReport, reportOf } from "../analysis/inspect.js";
@@ -7,12 +6,13 @@ import { logFileName } from "../log/paths.js";
 import type { Located } from "../log/reader.js";
 import type { LogSink } from "../log/schema.js";
 import { recordLine } from "../log/serialize.js";
+import { DirError, makeDir } from "../log/writer.js";
 import { type ExperimentConfig, rateSpecOf } from "../run/config.js";
-import type { Manifest, TrialEntry } from "../run/manifest.js";
+import type { Manifest } from "../run/manifest.js";
 import { hostInfo, writeManifest } from "../run/manifest.js";
 import type { LatencyModel } from "../transport/faults.js";
 import { VERSION } from "../version.js";
-import { simulateTrial } from "./trial.js";
+import { simulateTrialInSteps } from "./trial.js";
 
 /** A simulated run: the experiments of `run`, in virtual time. */
 export interface SimConfig {
@@ -24,12 +24,31 @@ export interface SimConfig {
   runDir: string | undefined;
 }
 
+/** What a simulated run may be told while it runs. */
+export interface SimEnvironment {
+  /** Stops the run where it is: open logs get their stop record (`signal`), run.json says so. */
+  signal?: AbortSignal;
+  /** Virtual seconds done and planned, over the whole run, after each step. */
+  onProgress?: (progress: SimProgress) => void;
+}
+
+export interface SimProgress {
+  experiment: string;
+  trial: number;
+  trials: number;
+  doneS: number;
+  totalS: number;
+  ticks: number;
+}
+
 export interface SimResult {
   report: InspectReport;
   /** Tick records produced, over every VM and trial. */
   ticks: number;
   /** Wall-clock milliseconds spent simulating (not analysing). */
   simulateMs: number;
+  /** Stopped by the signal: the report holds only the trials done before it. */
+  interrupted: boolean;
 }
 
 /** Virtual start of every trial: fixed, so the same seed gives byte-identical logs. */
@@ -41,54 +60,108 @@ function fileSink(path: string): LogSink & { close(): void } {
   return { write: (r) => file.line(recordLine(r)), close: () => file.close() };
 }
 
+/** A disk that fills up mid-run is the log folder's problem, said in one line. */
+function diskFull(err: unknown, runDir: string | undefined): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (runDir === undefined || (code !== "ENOSPC" && code !== "EDQUOT")) return err;
+  return new DirError("logDir", `no space left for the logs in ${runDir} (${code})`, err);
+}
+
 /**
  * Runs every trial of every experiment with the unchanged VM core in virtual time, writing the
  * same run folder as `clocklab run` (or, without a folder, analysing each trial in memory and
- * keeping only its statistics).
+ * keeping only its statistics). Stopped by `env.signal`, it ends every VM of the trial at hand
+ * with a stop record and marks run.json `interrupted`.
  */
-export async function simulateRun(config: SimConfig, command: string[]): Promise<SimResult> {
+export async function simulateRun(
+  config: SimConfig,
+  command: string[],
+  env: SimEnvironment = {},
+): Promise<SimResult> {
   const trials: TrialAnalysis[] = [];
-  const entries: TrialEntry[] = [];
+  const startedAt = new Date().toISOString();
+  const manifest: Manifest = {
+    clocklab: VERSION,
+    status: "running",
+    command,
+    startedAt,
+    host: hostInfo(),
+    config: { mode: "sim", ...config },
+    trials: [],
+  };
+  if (config.runDir !== undefined) {
+    makeDir(config.runDir, "logDir");
+    writeManifest(config.runDir, manifest);
+  }
+  const totalS = config.experiments.reduce((s, e) => s + e.trials * e.durationS, 0);
+  let doneS = 0;
   let ticks = 0;
   let simulateMs = 0;
-  for (const exp of config.experiments) {
+  let interrupted = false;
+  outer: for (const exp of config.experiments) {
     const ids = Array.from({ length: exp.vms }, (_, i) => String(config.basePort + i));
     const dir = config.runDir === undefined ? undefined : join(config.runDir, exp.name);
-    if (dir !== undefined) mkdirSync(dir, { recursive: true });
+    if (dir !== undefined) makeDir(dir, "logDir");
     for (let trial = 1; trial <= exp.trials; trial++) {
+      if (env.signal?.aborted) {
+        interrupted = true;
+        break outer;
+      }
       const sinks: (LogSink & { close(): void })[] = [];
       const files: string[] = [];
       const began = performance.now();
-      const vms = simulateTrial({
-        ids,
-        rates: ids.map((_, i) => rateSpecOf(exp, i)),
-        durationS: exp.durationS,
-        seed: config.seed,
-        trial,
-        eventRange: exp.eventRange,
-        latency: config.latency,
-        startAt: SIM_START_AT,
-        ...(dir === undefined
-          ? {}
-          : {
-              sinkFor: (id: string, rate: number) => {
-                const file = logFileName(dir, trial, id, rate);
-                files.push(file);
-                const sink = fileSink(file);
-                sinks.push(sink);
-                return sink;
-              },
-            }),
-      });
-      for (const sink of sinks) sink.close();
+      let result: Awaited<ReturnType<typeof simulateTrialInSteps>>;
+      try {
+        result = await simulateTrialInSteps(
+          {
+            ids,
+            rates: ids.map((_, i) => rateSpecOf(exp, i)),
+            durationS: exp.durationS,
+            seed: config.seed,
+            trial,
+            eventRange: exp.eventRange,
+            latency: config.latency,
+            startAt: SIM_START_AT,
+            ...(dir === undefined
+              ? {}
+              : {
+                  sinkFor: (id: string, rate: number) => {
+                    const file = logFileName(dir, trial, id, rate);
+                    files.push(file);
+                    const sink = fileSink(file);
+                    sinks.push(sink);
+                    return sink;
+                  },
+                }),
+          },
+          {
+            ...(env.signal === undefined ? {} : { signal: env.signal }),
+            onProgress: (doneMs, totalMs) =>
+              env.onProgress?.({
+                experiment: exp.name,
+                trial,
+                trials: exp.trials,
+                doneS: doneS + (exp.durationS * doneMs) / totalMs,
+                totalS,
+                ticks,
+              }),
+          },
+        );
+        for (const sink of sinks) sink.close();
+      } catch (err) {
+        throw diskFull(err, config.runDir);
+      }
+      const { vms } = result;
       simulateMs += performance.now() - began;
+      doneS += exp.durationS;
       ticks += vms.reduce((s, vm) => s + vm.stop.ticks, 0);
-      entries.push({
+      const endedAt = Math.max(...vms.map((vm) => vm.stop.t));
+      manifest.trials.push({
         experiment: exp.name,
         trial,
         startAt: SIM_START_AT,
         spawnedAt: SIM_START_AT,
-        endedAt: SIM_START_AT + exp.durationS * 1000,
+        endedAt: result.interrupted ? endedAt : SIM_START_AT + exp.durationS * 1000,
         vms: vms.map((vm, i) => ({
           vm: vm.id,
           port: config.basePort + i,
@@ -96,11 +169,16 @@ export async function simulateRun(config: SimConfig, command: string[]): Promise
           seed: config.seed,
           pid: undefined,
           log: files[i] ?? "",
-          exitCode: 0,
+          // As a VM process stopped by a signal exits.
+          exitCode: result.interrupted ? 130 : 0,
           signal: null,
         })),
         failed: false,
       });
+      if (result.interrupted) {
+        interrupted = true;
+        break outer;
+      }
       if (dir === undefined) {
         const sources = vms.map((vm) => {
           const file = `sim:${exp.name}/trial-${trial}/vm-${vm.id}`;
@@ -112,18 +190,10 @@ export async function simulateRun(config: SimConfig, command: string[]): Promise
     }
   }
   if (config.runDir !== undefined) {
-    const manifest: Manifest = {
-      clocklab: VERSION,
-      status: "completed",
-      command,
-      startedAt: new Date().toISOString(),
-      finishedAt: new Date().toISOString(),
-      host: hostInfo(),
-      config: { mode: "sim", ...config },
-      trials: entries,
-    };
+    manifest.status = interrupted ? "interrupted" : "completed";
+    manifest.finishedAt = new Date().toISOString();
     writeManifest(config.runDir, manifest);
   }
   const report = reportOf(config.runDir === undefined ? ["(in memory)"] : [config.runDir], trials);
-  return { report, ticks, simulateMs };
+  return { report, ticks, simulateMs, interrupted };
 }

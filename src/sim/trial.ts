@@ -39,11 +39,68 @@ export interface SimVmResult {
   stop: StopRecord;
 }
 
+/** A trial set up in virtual time, run to its end by `step`, then closed by `finish`. */
+interface PreparedTrial {
+  /** Runs every callback due up to `until` (virtual ms, capped at the trial's end); how many ran. */
+  step(until: number): number;
+  /** Virtual now, the trial's start and its end (drain included). */
+  now(): number;
+  startAt: number;
+  endAt: number;
+  /** Writes every VM's stop record: `duration` at the end, `signal` when stopped early. */
+  finish(reason: "duration" | "signal"): SimVmResult[];
+}
+
 /**
  * Runs one trial of the unchanged VM core in virtual time over the in-memory transport.
  * Deterministic: the same config gives the same records.
  */
 export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
+  const trial = prepareTrial(config);
+  trial.step(trial.endAt);
+  return trial.finish("duration");
+}
+
+/** How `simulateTrialInSteps` lets the process breathe. */
+export interface StepOptions {
+  /** Stops the trial where it is: every VM writes its stop record with reason `signal`. */
+  signal?: AbortSignal;
+  /** Called after each step with the virtual ms done out of the trial's total. */
+  onProgress?: (doneMs: number, totalMs: number) => void;
+  /** Callbacks per step before yielding to the event loop. @default 20000 */
+  stepEvents?: number;
+}
+
+/** The first slice of virtual time, in ms; later ones adapt to hold about `stepEvents` events. */
+const FIRST_STEP_MS = 100;
+
+/**
+ * The same trial as `simulateTrial`, run in slices of virtual time with a turn of the event loop
+ * between them, so a signal can land. Slicing changes nothing in the records: virtual time
+ * only moves between callbacks, and every callback a slice leaves runs in a later one.
+ * Resolves with `interrupted` true when the signal stopped it.
+ */
+export async function simulateTrialInSteps(
+  config: SimTrialConfig,
+  options: StepOptions = {},
+): Promise<{ vms: SimVmResult[]; interrupted: boolean }> {
+  const trial = prepareTrial(config);
+  const target = options.stepEvents ?? 20_000;
+  const total = trial.endAt - trial.startAt;
+  let span = FIRST_STEP_MS;
+  while (trial.now() < trial.endAt) {
+    if (options.signal?.aborted) return { vms: trial.finish("signal"), interrupted: true };
+    const ran = trial.step(Math.min(trial.endAt, trial.now() + span));
+    // Aim the next slice at `target` events: grow fast through quiet stretches, shrink at once.
+    span = ran === 0 ? span * 4 : Math.max(1e-3, Math.min(span * 4, (span * target) / ran));
+    options.onProgress?.(trial.now() - trial.startAt, total);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (options.signal?.aborted) return { vms: trial.finish("signal"), interrupted: true };
+  return { vms: trial.finish("duration"), interrupted: false };
+}
+
+function prepareTrial(config: SimTrialConfig): PreparedTrial {
   const startAt = config.startAt ?? 1_700_000_000_000;
   const time = new VirtualTimeSource(startAt - 1);
   const model: LatencyModel = config.latency ?? { kind: "constant", ms: config.latencyMs ?? 0.1 };
@@ -102,10 +159,16 @@ export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
     );
     return { id, rate, memory, machine };
   });
-  time.run(endAt);
-  return vms.map(({ id, rate, memory, machine }) => {
-    machine.pollGaps();
-    const stop = machine.stop("duration");
-    return { id, rate, records: memory?.records ?? [], stop };
-  });
+  return {
+    step: (until) => time.run(Math.min(until, endAt)),
+    now: () => time.now(),
+    startAt: startAt - 1,
+    endAt,
+    finish: (reason) =>
+      vms.map(({ id, rate, memory, machine }) => {
+        machine.pollGaps();
+        const stop = machine.stop(reason);
+        return { id, rate, records: memory?.records ?? [], stop };
+      }),
+  };
 }
