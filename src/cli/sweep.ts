@@ -1,25 +1,52 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { SetupError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { makeDir } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
+import { count, MAX_SIM_RATE } from "../run/bounds.js";
 import { runStamp } from "../run/orchestrator.js";
-import type { Cell } from "../sweep/cell.js";
+import type { Cell, CellResult } from "../sweep/cell.js";
 import { runCells } from "../sweep/pool.js";
 import { heatmap, METRICS, sweepCsv, sweepTables } from "../sweep/report.js";
 import { parseLatency } from "../transport/faults.js";
+import { checkBounds, flagged } from "./bounds.js";
 import type { CliIo } from "./io.js";
 import { integer, positive } from "./parse.js";
+import { untilSignal } from "./signals.js";
 
-function intList(min: number): (value: string) => number[] {
+/** A list like `0,1,2`: integers >= `min`, no empty item (`1,,2`, `1,2,` and "" are refused). */
+export function intList(min: number): (value: string) => number[] {
   return (value) => {
-    const list = value.split(",").map((s) => Number(s.trim()));
-    if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < min)) {
+    const items = value.split(",").map((s) => s.trim());
+    if (items.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)) || Number(s) < min)) {
       throw new InvalidArgumentError(`expected integers >= ${min} separated by commas, got "${value}"`);
     }
-    return [...new Set(list)].sort((a, b) => a - b);
+    return [...new Set(items.map(Number))].sort((a, b) => a - b);
   };
+}
+
+/** Checks the grid against the other flags; throws a UsageError naming the flag. */
+export function checkGrid(opts: Pick<SweepOptions, "spreads" | "eventRanges" | "vms" | "rateMax">): void {
+  const low = opts.eventRanges.filter((e) => e < opts.vms);
+  if (low.length > 0) {
+    throw new UsageError(
+      `--event-ranges: expected ranges >= ${opts.vms} (peers + 1 for --vms ${opts.vms}), got "${low.join(",")}"`,
+    );
+  }
+  // Rates come from [rate-max - spread, rate-max] and are at least 1.
+  const wide = opts.spreads.filter((s) => s >= opts.rateMax);
+  if (wide.length > 0) {
+    throw new UsageError(
+      `--spreads: expected spreads below --rate-max (${opts.rateMax}), so rates stay >= 1, got "${wide.join(",")}"`,
+    );
+  }
+}
+
+/** Worker processes a sweep uses: what was asked, but no more than the cells or the cores. */
+export function workersFor(asked: number, cells: number, cores: number): number {
+  return Math.max(1, Math.min(asked, cells, cores));
 }
 
 interface SweepOptions {
@@ -33,7 +60,17 @@ interface SweepOptions {
   latency: string;
   threads: number;
   logDir: string;
+  force: boolean;
 }
+
+/** The bounds' fields as the sweep command spells them. */
+const SWEEP_FLAGS = {
+  rateMax: "--rate-max",
+  durationS: "--duration",
+  trials: "--trials",
+  memory: "--duration",
+  logDir: "--log-dir",
+};
 
 /** `clocklab sweep`: many seeded simulated trials over a grid of rate spread and event range. */
 export function sweepCommand(io: CliIo): Command {
@@ -64,26 +101,45 @@ export function sweepCommand(io: CliIo): Command {
       availableParallelism(),
     )
     .option("--log-dir <dir>", "where the sweep folder goes", "logs")
+    .option(
+      "--force",
+      `go past the bounds (${count(MAX_SIM_RATE)} ticks/s, ticks per trial, records per sweep, memory)`,
+      false,
+    )
     .addHelpText(
       "after",
       `
 Writes logs/<timestamp>-sweep/sweep.csv (one row per cell) and report.html (a heatmap per figure):
 the mean jump of the slowest VM, the max queue and the max drift, each averaged over the trials.
 
+Ctrl-C stops every worker; the cells done so far go to sweep.csv (or, when none is done,
+nothing is written), and the exit status is 130.
+
 Example:
   clocklab sweep --spreads 0,1,2,3,5 --event-ranges 3,4,5,7,10 --trials 20`,
     )
     .action(async (opts: SweepOptions) => {
-      const low = opts.eventRanges.filter((e) => e < opts.vms);
-      if (low.length > 0) {
-        throw new InvalidArgumentError(
-          `--event-ranges: every range must be >= ${opts.vms} (VMs), got ${low.join(",")}`,
-        );
-      }
-      const spreads = opts.spreads.filter((s) => s < opts.rateMax);
-      const cells: Cell[] = spreads.flatMap((spread) =>
+      checkGrid(opts);
+      const cells: Cell[] = opts.spreads.flatMap((spread) =>
         opts.eventRanges.map((eventRange) => ({ spread, eventRange })),
       );
+      // Every cell is one experiment of the same size: the bounds see the sweep as a run of them.
+      const cell = {
+        trials: opts.trials,
+        durationS: opts.duration,
+        rates: Array.from({ length: opts.vms }, () => opts.rateMax),
+        fixed: false,
+        multiplier: 1,
+      };
+      checkBounds([cell], {
+        maxRate: MAX_SIM_RATE,
+        copies: cells.length,
+        copiesOf: "cells",
+        force: opts.force,
+        inMemory: true,
+        flags: SWEEP_FLAGS,
+      });
+      const workers = workersFor(opts.threads, cells.length, availableParallelism());
       const settings = {
         vms: opts.vms,
         trials: opts.trials,
@@ -93,36 +149,59 @@ Example:
         latency: parseLatency(opts.latency),
       };
       const began = performance.now();
-      const results = await runCells(cells, settings, opts.threads, (done, total) => {
-        if (process.stderr.isTTY) process.stderr.write(`\rsweep: cell ${done}/${total}`);
-      });
+      const pool = await untilSignal((signal) =>
+        runCells(
+          cells,
+          settings,
+          workers,
+          (done, total) => {
+            if (process.stderr.isTTY) process.stderr.write(`\rsweep: cell ${done}/${total}`);
+          },
+          signal,
+        ),
+      );
       if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
       const seconds = (performance.now() - began) / 1000;
+      const results = pool.results.filter((r): r is CellResult => r !== undefined);
       const dir = join(opts.logDir, `${runStamp(new Date())}-sweep`);
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, "sweep.csv"), sweepCsv(results));
-      } catch (err) {
-        throw new SetupError(`--log-dir: cannot write ${dir}`, { cause: err });
+      const writeCsv = (): Promise<string> =>
+        flagged(SWEEP_FLAGS, () => {
+          makeDir(dir, "logDir");
+          const path = join(dir, "sweep.csv");
+          writeFileSync(path, sweepCsv(results));
+          return path;
+        });
+      if (pool.interrupted) {
+        io.out(
+          results.length === 0
+            ? `sweep interrupted: no cell was done; nothing written`
+            : `sweep interrupted: ${results.length} of ${cells.length} cells done, written to ${await writeCsv()} (no report)`,
+        );
+        io.setExitCode(130);
+        return;
       }
+      const csv = await writeCsv();
       const { renderSvg } = await loadReport();
       const svgs = await Promise.all(METRICS.map((m) => renderSvg(heatmap(results, m.key, m.title))));
       const ticks = results.reduce((s, r) => s + r.ticks, 0);
+      const cores = availableParallelism();
+      const cap = cells.length <= cores ? `${cells.length} cells` : `${cores} cores`;
+      const on = `${workers} worker${workers === 1 ? "" : "s"}${workers < opts.threads ? ` (--threads ${opts.threads} capped at the ${cap})` : ""}`;
       const title = `clocklab sweep: ${cells.length} cells x ${opts.trials} trials x ${opts.duration} s, ${opts.vms} VMs, seed ${opts.seed}`;
       writeFileSync(
         join(dir, "report.html"),
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem}figure{display:inline-block;margin:1rem}</style></head>
-<body><h1>${title}</h1><p>${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${opts.threads} worker(s). Every check passed in every trial: ${results.every((r) => r.allChecksPass)}.</p>
+<body><h1>${title}</h1><p>${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${on}. Every check passed in every trial: ${results.every((r) => r.allChecksPass)}.</p>
 ${svgs.map((svg) => `<figure>${svg}</figure>`).join("\n")}</body></html>\n`,
       );
       io.out(sweepTables(results));
       io.out("");
       io.out(
-        `${cells.length} cells x ${opts.trials} trials: ${ticks} tick events in ${seconds.toFixed(1)} s on ${opts.threads} worker(s)`,
+        `${cells.length} cells x ${opts.trials} trials: ${ticks} tick events in ${seconds.toFixed(1)} s on ${on}`,
       );
       io.out(`report: ${join(dir, "report.html")}`);
-      io.out(`csv: ${join(dir, "sweep.csv")}`);
+      io.out(`csv: ${csv}`);
       io.setExitCode(results.every((r) => r.allChecksPass) ? 0 : 1);
     });
 }

@@ -2,22 +2,33 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Cell, CellResult, SweepSettings } from "./cell.js";
 
+/** What runCells gives back: every cell's result, or (stopped) those done before the stop. */
+export interface PoolResult {
+  /** In the order of the cells; a cell not done is missing (undefined). */
+  results: (CellResult | undefined)[];
+  done: number;
+  interrupted: boolean;
+}
+
 /**
  * Runs cells on `workers` child processes (one V8 each, so the cores work in parallel, and the
  * same loader flags as this process, so it also works from the TypeScript sources), in any
- * order; returns results in the order of `cells`.
+ * order; returns results in the order of `cells`. Aborting `signal` kills the workers at once
+ * (they hold nothing but the cell at hand) and resolves with what was done.
  */
 export async function runCells(
   cells: Cell[],
   settings: SweepSettings,
   workers: number,
   onDone?: (done: number, total: number) => void,
-): Promise<CellResult[]> {
+  signal?: AbortSignal,
+): Promise<PoolResult> {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   const script = fileURLToPath(new URL(`./worker.${ext}`, import.meta.url));
-  const results: CellResult[] = new Array(cells.length);
+  const results: (CellResult | undefined)[] = new Array(cells.length);
   let next = 0;
   let done = 0;
+  if (signal?.aborted) return { results, done, interrupted: true };
   const children: ChildProcess[] = Array.from({ length: Math.max(1, Math.min(workers, cells.length)) }, () =>
     fork(script, [], {
       execArgv: process.execArgv,
@@ -25,8 +36,17 @@ export async function runCells(
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     }),
   );
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const onAbort = (): void => {
+    for (const child of children) child.kill("SIGKILL");
+    stop();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    await Promise.all(
+    const work = Promise.all(
       children.map(
         (child) =>
           new Promise<void>((resolve, reject) => {
@@ -44,17 +64,20 @@ export async function runCells(
               onDone?.(done, cells.length);
               feed();
             });
-            child.once("exit", (code) => {
+            child.once("exit", (code, sig) => {
+              if (signal?.aborted) return;
               if (next < cells.length || done < cells.length)
-                reject(new Error(`a sweep worker exited with code ${code}`));
+                reject(new Error(`a sweep worker exited with ${sig ?? `code ${code}`}`));
             });
             child.once("error", reject);
             feed();
           }),
       ),
     );
+    await Promise.race([work, stopped]);
   } finally {
-    for (const child of children) child.disconnect?.();
+    signal?.removeEventListener("abort", onAbort);
+    for (const child of children) if (child.connected) child.disconnect();
   }
-  return results;
+  return { results, done, interrupted: signal?.aborted ?? false };
 }

@@ -7,3 +7,5 @@ process.on("message", async (job: { id: number; cell: Cell; settings: SweepSetti
 });
 // Leave when the parent goes away, so no worker outlives a sweep.
 process.on("disconnect", () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides, and stops the workers itself.
+process.on("SIGINT", () => {});
