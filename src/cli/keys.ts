@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { PUBLIC_KEYS_FILE, secretKeyFile, writeKeys } from "../transport/curve.js";
+import { flagged } from "./bounds.js";
 import type { CliIo } from "./io.js";
 import { integer } from "./parse.js";
 
@@ -9,6 +10,7 @@ interface KeysOptions {
   vms?: number;
   basePort: number;
   out: string;
+  force: boolean;
 }
 
 /** VM ids from `--ports 5001,5002` or `--vms N --base-port P`. */
@@ -37,18 +39,20 @@ export function keysCommand(io: CliIo): Command {
     .option("--vms <n>", "this many VMs from --base-port (default 3)", integer(1, 10_000))
     .option("--base-port <port>", "port of the first VM", integer(1, 65535), 5001)
     .option("--out <dir>", "folder to write the keys to", "keys")
+    .option("--force", "replace keys that are there already (every secret key is new)", false)
     .addHelpText(
       "after",
       `
 Writes <out>/<port>.secret.json (that VM's key pair, readable by its owner only) and
-<out>/${PUBLIC_KEYS_FILE} (every VM's public key). On several machines, give each machine its
+<out>/${PUBLIC_KEYS_FILE} (every VM's public key). Keys already in <out> are never replaced
+without --force. On several machines, give each machine its
 own VMs' secret files and everyone the public keys. Then:
   clocklab vm --port 5001 --others 5002 5003 --curve keys
   clocklab run --curve keys        # or plain --curve: keys made in the run folder`,
     )
-    .action((opts: KeysOptions) => {
+    .action(async (opts: KeysOptions) => {
       const ids = keyIds(opts);
-      writeKeys(opts.out, ids);
+      await flagged({ dir: "--out" }, () => writeKeys(opts.out, ids, { force: opts.force }));
       io.out(
         `wrote key pairs for ${ids.join(", ")}: ${ids.map((id) => secretKeyFile(opts.out, id)).join(" ")}`,
       );

@@ -1,8 +1,9 @@
 import { createHmac, createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { SetupError } from "../errors.js";
+import { DirError, makeDir } from "../log/writer.js";
 
 /** A VM's CURVE identity and the public keys of the machines it may hear from. */
 export interface CurveKeys {
@@ -21,19 +22,55 @@ export function secretKeyFile(dir: string, id: string): string {
   return join(dir, `${id}.secret.json`);
 }
 
-/** Writes a fresh key pair per VM id, and one file of every public key. Returns the public keys. */
-export function writeKeys(dir: string, ids: readonly string[]): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
-  const publicKeys: Record<string, string> = {};
-  for (const id of ids) {
-    const pair = zmq.curveKeyPair();
-    publicKeys[id] = pair.publicKey;
-    const file = secretKeyFile(dir, id);
-    writeFileSync(file, `${JSON.stringify({ id, ...pair }, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+/**
+ * Writes a fresh key pair per VM id, and one file of every public key. Returns the public keys.
+ * Refuses (a DirError naming `dir`) when `dir` is not a folder, or when a key file is there
+ * already, unless `force`: secret keys are never replaced by accident. Each file is written
+ * whole to a temporary name, created with mode 0600 for a secret, then renamed into place.
+ */
+export function writeKeys(
+  dir: string,
+  ids: readonly string[],
+  options: { force?: boolean } = {},
+): Record<string, string> {
+  const files = [...ids.map((id) => secretKeyFile(dir, id)), join(dir, PUBLIC_KEYS_FILE)];
+  const made = makeDir(dir, "dir");
+  const present = options.force ? undefined : files.find((file) => existsSync(file));
+  if (present !== undefined) {
+    throw new DirError("dir", `${present} exists already (use --force to replace the keys in ${dir})`);
   }
-  writeFileSync(join(dir, PUBLIC_KEYS_FILE), `${JSON.stringify(publicKeys, null, 2)}\n`);
+  const publicKeys: Record<string, string> = {};
+  try {
+    for (const id of ids) {
+      const pair = zmq.curveKeyPair();
+      publicKeys[id] = pair.publicKey;
+      writeWhole(secretKeyFile(dir, id), `${JSON.stringify({ id, ...pair }, null, 2)}\n`, 0o600);
+    }
+    writeWhole(join(dir, PUBLIC_KEYS_FILE), `${JSON.stringify(publicKeys, null, 2)}\n`, 0o644);
+  } catch (err) {
+    if (made !== undefined) rmSync(made, { recursive: true, force: true });
+    if (err instanceof SetupError) throw err;
+    throw new DirError(
+      "dir",
+      `cannot write keys in ${dir} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      err,
+    );
+  }
   return publicKeys;
+}
+
+/** Writes `text` to a fresh temporary file with `mode`, then renames it over `file`. */
+function writeWhole(file: string, text: string, mode: number): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text, { mode, flag: "wx" });
+    // The mode given at creation is narrowed by the umask; make it exactly `mode`.
+    chmodSync(temp, mode);
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Reads this VM's key pair and its peers' public keys from a keys folder, or says what is missing. */
