@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { UsageError } from "../errors.js";
-import { makeDir } from "../log/writer.js";
+import { makeDir, removeMade } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { count, MAX_SIM_RATE } from "../run/bounds.js";
 import { runStamp } from "../run/orchestrator.js";
@@ -140,6 +140,9 @@ Example:
         flags: SWEEP_FLAGS,
       });
       const workers = workersFor(opts.threads, cells.length, availableParallelism());
+      // The folder first, so a bad --log-dir is said before the work, not after it.
+      const dir = join(opts.logDir, `${runStamp(new Date())}-sweep`);
+      const made = await flagged(SWEEP_FLAGS, () => makeDir(dir, "logDir"));
       const settings = {
         vms: opts.vms,
         trials: opts.trials,
@@ -158,29 +161,30 @@ Example:
             if (process.stderr.isTTY) process.stderr.write(`\rsweep: cell ${done}/${total}`);
           },
           signal,
-        ),
+        ).catch((err: unknown) => {
+          removeMade(made, dir);
+          throw err;
+        }),
       );
       if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
       const seconds = (performance.now() - began) / 1000;
       const results = pool.results.filter((r): r is CellResult => r !== undefined);
-      const dir = join(opts.logDir, `${runStamp(new Date())}-sweep`);
-      const writeCsv = (): Promise<string> =>
-        flagged(SWEEP_FLAGS, () => {
-          makeDir(dir, "logDir");
-          const path = join(dir, "sweep.csv");
-          writeFileSync(path, sweepCsv(results));
-          return path;
-        });
+      const path = join(dir, "sweep.csv");
+      const writeCsv = (): string => {
+        writeFileSync(path, sweepCsv(results));
+        return path;
+      };
       if (pool.interrupted) {
+        if (results.length === 0) removeMade(made, dir);
         io.out(
           results.length === 0
             ? `sweep interrupted: no cell was done; nothing written`
-            : `sweep interrupted: ${results.length} of ${cells.length} cells done, written to ${await writeCsv()} (no report)`,
+            : `sweep interrupted: ${results.length} of ${cells.length} cells done, written to ${writeCsv()} (no report)`,
         );
         io.setExitCode(130);
         return;
       }
-      const csv = await writeCsv();
+      const csv = writeCsv();
       const { renderSvg } = await loadReport();
       const svgs = await Promise.all(METRICS.map((m) => renderSvg(heatmap(results, m.key, m.title))));
       const ticks = results.reduce((s, r) => s + r.ticks, 0);
