@@ -2,6 +2,7 @@ import { Packr } from "msgpackr";
 import { createRng, type Rng, randomInt } from "../../src/vm/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import type { WireMessage } from "../../src/wire/message.js";
+import { formsOf, type MapForm, packedMessage, type StringForm, write } from "../wire/forms.js";
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
@@ -19,6 +20,65 @@ const BAD_VALUES: Record<keyof WireMessage, unknown[]> = {
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[randomInt(rng, 0, xs.length - 1)] as T;
 
+/** The items in an order drawn from `rng` (Fisher-Yates). */
+function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(rng, 0, i);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/**
+ * For each field, values in encodings other writers use that must make a message invalid:
+ * 64-bit integers out of range (bigint: written as uint64 or int64), integral floats out of
+ * range, nil, and vector clocks with keys that are not strings (a Map keeps its keys' types).
+ */
+export const FOREIGN_BAD_VALUES: Record<keyof WireMessage, unknown[]> = {
+  v: [2n, 1n << 32n, true, null, 1.5],
+  from: [5002, null, new Map([["5002", 1]])],
+  to: [5001, null, false],
+  epoch: [-1, -1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n, -(2n ** 63n), 2 ** 53, null],
+  seq: [0, 0n, -7, 2n ** 53n, 7.5, null],
+  clock: [0, -1n, 2n ** 52n + 1n, 2 ** 52 + 2, "42", null],
+  vc: [
+    [3, 40],
+    null,
+    { "5002": 0 },
+    { "5002": 2n ** 60n },
+    { "5002": -3n },
+    new Map([[5002, 3]]),
+    new Map<unknown, number>([[null, 3]]),
+    new Map([[5002.5, 3]]),
+  ],
+  sentAt: [-1, -1n, Number.NaN, Number.NEGATIVE_INFINITY, "now", null],
+};
+
+const STRING_FORMS: readonly StringForm[] = ["fixstr", "str8", "str16", "str32"];
+const MAP_FORMS: readonly MapForm[] = ["fixmap", "map16", "map32"];
+
+/**
+ * A message as some msgpack writer might encode it: each number in a form that holds it
+ * (uint64, int8, float32, ...), keys and strings in a string form, maps in a map form, the keys
+ * shuffled now and then; all drawn from `rng`. Values other than numbers, strings and maps
+ * keep their usual bytes (see packedMessage).
+ */
+export function foreignFrame(rng: Rng, msg: Record<string, unknown> | ReadonlyMap<unknown, unknown>): Buffer {
+  const keys = msg instanceof Map ? [...msg.keys()] : Object.keys(msg);
+  const shuffle = rng.next() < 0.25 && keys.every((k) => typeof k === "string");
+  const order = shuffle ? shuffled(rng, keys as string[]) : undefined;
+  return write(
+    packedMessage(msg, {
+      number: (_field, n) => pick(rng, formsOf(n)),
+      key: pick(rng, STRING_FORMS),
+      string: pick(rng, STRING_FORMS),
+      map: pick(rng, MAP_FORMS),
+      ...(order === undefined ? {} : { order }),
+    }),
+  );
+}
+
 function bytes(rng: Rng, n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = randomInt(rng, 0, 255);
@@ -28,7 +88,8 @@ function bytes(rng: Rng, n: number): Uint8Array {
 /**
  * Frames that a VM must refuse, each exactly once: random bytes, truncated msgpack, a field of
  * the wrong type or out of range (huge, negative, fractional), a wrong `to`, an unknown `from`,
- * fields missing or extra, trailing bytes, frames over the 64 KiB limit. Seeded, so a failure
+ * fields missing or extra, the same in other writers' encodings (uint64, int8, float32, str8,
+ * map16, a key that is not a string), trailing bytes, frames over the 64 KiB limit. Seeded, so a failure
  * replays.
  */
 export class BadFrames {
@@ -59,7 +120,7 @@ export class BadFrames {
 
   next(): Uint8Array {
     const rng = this.#rng;
-    switch (randomInt(rng, 0, 6)) {
+    switch (randomInt(rng, 0, 7)) {
       case 0:
         return bytes(rng, randomInt(rng, 0, 200));
       case 1: {
@@ -87,6 +148,16 @@ export class BadFrames {
       }
       case 5:
         return packr.pack(pick(rng, [null, 42, "message", [1, 2, 3], true, { v: 1 }]));
+      case 6: {
+        // Another writer's encoding of a bad value, or of a key that is not a string.
+        const msg: Record<string, unknown> = { ...this.#valid() };
+        const field = pick(rng, Object.keys(FOREIGN_BAD_VALUES) as (keyof WireMessage)[]);
+        if (randomInt(rng, 0, 3) > 0) {
+          msg[field] = pick(rng, FOREIGN_BAD_VALUES[field]);
+          return foreignFrame(rng, msg);
+        }
+        return foreignFrame(rng, new Map(Object.entries(msg).map(([k, v], i) => [k === field ? i : k, v])));
+      }
       default:
         return this.oversized(randomInt(rng, 64 * 1024 + 1, 200 * 1024));
     }

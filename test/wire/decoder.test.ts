@@ -7,6 +7,8 @@ import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
 import { FrameDecoder } from "../../src/wire/decoder.js";
 import { encodeOwnMessage } from "../../src/wire/encoder.js";
 import type { Validation, ValidationContext, WireMessage } from "../../src/wire/message.js";
+import { FOREIGN_BAD_VALUES, foreignFrame } from "../helpers/fuzz.js";
+import { type Packed, write } from "./forms.js";
 
 const ctx: ValidationContext = { self: "5001", peers: new Set(["5002", "5003", "peer-b.x"]) };
 const plain = (r: Validation) => (r.ok ? { ...r, msg: { ...r.msg, vc: plainVc(r.msg.vc) } } : r);
@@ -102,6 +104,110 @@ describe("FrameDecoder", () => {
       }
       assert.deepEqual(plain(decoder.decode(frame, ctx)), plain(decodeFrame(frame, ctx)), `case ${i % 6}`);
     }
+  });
+});
+
+describe("FrameDecoder's vector clocks", () => {
+  /** A frame from 5002 whose vector clock lists `entries` as they are, a key twice if so. */
+  const frame = (entries: [string, number][]): Buffer => {
+    const head = ["v", 1, "from", "5002", "to", "5001", "epoch", 1, "seq", 1, "clock", 9] as const;
+    const pairs: [Packed, Packed][] = [];
+    for (let i = 0; i < head.length; i += 2) pairs.push([packed(head[i]), packed(head[i + 1])]);
+    pairs.push([packed("vc"), { map: entries.map(([id, n]) => [packed(id), packed(n)]), form: "fixmap" }]);
+    pairs.push([packed("sentAt"), packed(1)]);
+    return write({ map: pairs, form: "fixmap" });
+  };
+  const packed = (x: string | number | undefined): Packed =>
+    typeof x === "string" ? { str: x, form: "fixstr" } : { num: x ?? 0, form: "fixint" };
+
+  it("never gives a clock whose ids repeat, even one kept from the sender's frame before", () => {
+    const decoder = new FrameDecoder();
+    const frames = [
+      frame([
+        ["5001", 1],
+        ["5002", 2],
+      ]),
+      // "5002" twice: the first differs from the list before, the second is the one kept from it.
+      frame([
+        ["5002", 5],
+        ["5002", 4],
+      ]),
+      frame([["5002", 3]]),
+      frame([
+        ["5003", 6],
+        ["5003", 7],
+      ]),
+      frame([
+        ["5001", 1],
+        ["5002", 2],
+      ]),
+    ];
+    for (const bytes of frames) {
+      const fast = decoder.decode(bytes, ctx);
+      const general = decodeFrame(bytes, ctx);
+      assert.ok(general.ok, "a repeated key: the last one wins");
+      assert.deepEqual(plain(fast), plain(general));
+      if (fast.ok && fast.msg.vc instanceof VcSnapshot) {
+        const { ids, counts } = fast.msg.vc;
+        assert.equal(new Set(ids).size, ids.length, `ids ${ids} repeat`);
+        const map = plainVc(general.msg.vc);
+        for (const [k, id] of ids.entries()) assert.equal(counts[k], map[id], `vc[${id}]`);
+      }
+    }
+  });
+});
+
+describe("FrameDecoder on other writers' encodings", () => {
+  it("gives decodeFrame's verdict on every number, string and map form, keys in any order, good or bad", () => {
+    const rng = createRng(14);
+    const decoder = new FrameDecoder();
+    const fields = Object.keys(FOREIGN_BAD_VALUES) as (keyof WireMessage)[];
+    const seen = { fast: 0, general: 0, rejected: 0 };
+    for (let i = 0; i < 20_000; i++) {
+      const msg: Record<string, unknown> = { ...message(rng) };
+      let frame: Uint8Array;
+      switch (i % 4) {
+        case 0: // a bad value in another writer's form
+          {
+            const field = fields[randomInt(rng, 0, fields.length - 1)] as keyof WireMessage;
+            const bad = FOREIGN_BAD_VALUES[field];
+            msg[field] = bad[randomInt(rng, 0, bad.length - 1)];
+            frame = foreignFrame(rng, msg);
+            break;
+          }
+        case 1: // a key that is not a string
+          frame = foreignFrame(
+            rng,
+            new Map(Object.entries(msg).map(([k, v], j) => [j === i % 8 ? j : k, v])),
+          );
+          break;
+        case 2: {
+          // damaged: bytes flipped or cut short
+          const whole = Buffer.from(foreignFrame(rng, msg));
+          if (rng.next() < 0.5) frame = whole.subarray(0, randomInt(rng, 1, whole.length - 1));
+          else {
+            whole[randomInt(rng, 0, whole.length - 1)] = randomInt(rng, 0, 255);
+            frame = whole;
+          }
+          break;
+        }
+        default:
+          frame = foreignFrame(rng, msg);
+      }
+      const c = { ...ctx, senderHint: i % 3 === 0 ? undefined : (msg.from as string) };
+      const fast = decoder.decode(frame, c);
+      assert.deepEqual(
+        plain(fast),
+        plain(decodeFrame(frame, c)),
+        `frame ${i}: ${Buffer.from(frame).toString("hex")}`,
+      );
+      if (!fast.ok) seen.rejected += 1;
+      else if (fast.msg.vc instanceof VcSnapshot) seen.fast += 1;
+      else seen.general += 1;
+      if (i % 4 === 3) assert.ok(fast.ok, `a valid message refused: ${Buffer.from(frame).toString("hex")}`);
+    }
+    // Good frames mostly on the fast path (keys in order), some on the general one (shuffled).
+    assert.ok(seen.fast > 3000 && seen.general > 500 && seen.rejected > 10_000, JSON.stringify(seen));
   });
 });
 

@@ -148,34 +148,44 @@ export interface MessageForms {
 const smallestString = (s: string): StringForm => (Buffer.byteLength(s) < 32 ? "fixstr" : "str8");
 
 /**
- * A message-like object as Packed: numbers in `forms.number(field)`, strings and keys in the
- * string forms, `vc` (any nested object) as a map of the same forms; other values (null, arrays,
- * booleans) as their usual bytes.
+ * A message-like object as Packed: numbers in `forms.number(field)` (a bigint, a 64-bit integer,
+ * always as uint64 or int64), strings and keys in the string forms, `vc` (any nested object) as a
+ * map of the same forms; a `Map` with its keys as they are (a number key as a number); other
+ * values (null, arrays, booleans) as their usual bytes.
  */
-export function packedMessage(msg: Record<string, unknown>, forms: MessageForms): Packed {
-  const str = (s: string, form: StringForm | undefined): Packed => ({
-    str: s,
-    form: form ?? smallestString(s),
-  });
+export function packedMessage(
+  msg: Record<string, unknown> | ReadonlyMap<unknown, unknown>,
+  forms: MessageForms,
+): Packed {
   const value = (field: string, x: unknown): Packed => {
-    if (typeof x === "number" || typeof x === "bigint")
-      return { num: x, form: forms.number(field, Number(x)) };
-    if (typeof x === "string") return str(x, forms.string);
+    if (typeof x === "bigint") return { num: x, form: x < 0n ? "int64" : "uint64" };
+    if (typeof x === "number") return { num: x, form: forms.number(field, x) };
+    if (typeof x === "string") return { str: x, form: forms.string ?? smallestString(x) };
     if (x === null) return { raw: [0xc0] };
     if (x === true || x === false) return { raw: [x ? 0xc3 : 0xc2] };
     if (Array.isArray(x)) {
       if (x.length > 15) throw new Error("arrays up to 15 entries");
       return { raw: [0x90 + x.length, ...x.flatMap((e) => [...write(value(field, e))])] };
     }
-    const entries = Object.entries(x as Record<string, unknown>);
-    return {
-      map: entries.map(([k, v]) => [str(k, forms.key), value(field, v)]),
-      form: forms.map ?? (entries.length < 16 ? "fixmap" : "map16"),
-    };
+    return map(field, x instanceof Map ? [...x] : Object.entries(x as Record<string, unknown>));
   };
-  const keys = forms.order ?? Object.keys(msg);
-  return {
-    map: keys.map((k) => [str(k, forms.key), value(k, msg[k])]),
-    form: forms.map ?? "fixmap",
-  };
+  const key = (field: string, k: unknown): Packed =>
+    typeof k === "string" ? { str: k, form: forms.key ?? smallestString(k) } : value(field, k);
+  const map = (field: string, entries: [unknown, unknown][]): Packed => ({
+    // The message's own entries are named by their key; a nested map's (vc) by the field.
+    map: entries.map(([k, v]) => [
+      key(field, k),
+      value(field === "" && typeof k === "string" ? k : field, v),
+    ]),
+    form: forms.map ?? (entries.length < 16 ? "fixmap" : "map16"),
+  });
+  const entries: [unknown, unknown][] = msg instanceof Map ? [...msg] : Object.entries(msg);
+  if (forms.order !== undefined) {
+    const byKey = new Map(entries);
+    return map(
+      "",
+      forms.order.map((k) => [k, byKey.get(k)]),
+    );
+  }
+  return map("", entries);
 }
