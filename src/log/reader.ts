@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { bytesAt } from "../bytes.js";
 import { TickScanner } from "./scan.js";
 import type { LogRecord } from "./schema.js";
+import { recordProblem } from "./validate.js";
 
 /** One parsed line, with where it came from, so checks can point at `file:line`. */
 export interface Located<T = LogRecord> {
@@ -10,98 +11,191 @@ export interface Located<T = LogRecord> {
   line: number;
 }
 
-/** A line that is not a JSON object: typically a torn last line of a killed VM. */
-export class TornLineError extends Error {
-  override readonly name = "TornLineError";
-  constructor(
-    readonly file: string,
-    readonly line: number,
-  ) {
-    super(`${file}:${line}: not a complete JSON record`);
+/** A line that is not a record of the log schema, and why (`not JSON: ...`, `no "event"`, ...). */
+export interface BadLine {
+  file: string;
+  /** 1-based; 0 when the file itself could not be read. */
+  line: number;
+  problem: string;
+  /** The last line, without a newline after it: a record cut off as it was written. */
+  torn: boolean;
+}
+
+/** A line that is not a record of the log schema, from the strict `readLog`. */
+export class BadLineError extends Error {
+  override readonly name = "BadLineError";
+  constructor(readonly bad: BadLine) {
+    super(`${bad.file}:${bad.line}: ${bad.problem}`);
+  }
+
+  get file(): string {
+    return this.bad.file;
+  }
+
+  get line(): number {
+    return this.bad.line;
   }
 }
 
-function parseLine(text: string, file: string, line: number): LogRecord {
+/** @deprecated The former name of BadLineError, from when every bad line was taken for a torn one. */
+export { BadLineError as TornLineError };
+
+/** Lines longer than this are not records (a binary file, a runaway line): skipped, not held. */
+export const MAX_LINE_BYTES = 16 << 20;
+
+/** The start of a line that is not JSON, for a message: quoted, escaped, cut short. */
+function excerpt(text: string): string {
+  return text.length > 32 ? `${JSON.stringify(text.slice(0, 32))}...` : JSON.stringify(text);
+}
+
+/** A line's record, or why it is not one (the general path: JSON.parse and the schema). */
+function parseRecord(text: string): LogRecord | string {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && "event" in value) return value as LogRecord;
+    value = JSON.parse(text);
   } catch {
-    // fall through to the typed error
+    return `not JSON: ${excerpt(text)}`;
   }
-  throw new TornLineError(file, line);
+  return recordProblem(value) ?? (value as LogRecord);
 }
 
-/** Reads a whole log into memory (small logs: tests, single trials). */
+function badLine(file: string, line: number, problem: string, torn: boolean): BadLine {
+  return torn
+    ? {
+        file,
+        line,
+        problem: `torn line: the last line has no newline at its end and is not a whole record (${problem})`,
+        torn,
+      }
+    : { file, line, problem, torn };
+}
+
+/** Reads a whole log into memory, strictly: the first bad line throws BadLineError (tests). */
 export function readLog(file: string): Located[] {
-  const lines = readFileSync(file, "utf8").split("\n");
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
-  return lines.map((text, i) => ({ record: parseLine(text, file, i + 1), file, line: i + 1 }));
+  return lines.map((line, i) => {
+    const record = parseRecord(line);
+    if (typeof record === "string") {
+      const torn = i === lines.length - 1 && !text.endsWith("\n");
+      throw new BadLineError(badLine(file, i + 1, record, torn));
+    }
+    return { record, file, line: i + 1 };
+  });
 }
 
 const CHUNK_BYTES = 1 << 20;
 
 const EVENT_PREFIX = Buffer.from('{"event":"');
 
+/** What `readLogLines` reads and where it reports what it skips. */
+export interface ReadOptions {
+  /** Only records of these kinds (line numbers still count every line). */
+  events?: readonly string[];
+  /** Each line that is not a record of the schema, skipped; without it, skipped silently. */
+  onBad?: (bad: BadLine) => void;
+}
+
 /**
  * Reads a log record by record, synchronously, in 1 MiB chunks: lines are cut on the bytes
  * and decoded one by one, with no stream, no line-splitting regex and no promise per record
  * (together a third of `inspect`'s time with a readline stream). A line ends at `\n`; a `\r`
- * before it is dropped. Tick records as the VMs write them skip `JSON.parse` (TickScanner).
+ * before it is dropped; empty lines are skipped. Tick records as the VMs write them skip
+ * `JSON.parse` (TickScanner); any other line is parsed and checked against the schema.
  *
- * With `events`, only records of those kinds are returned (line numbers still count every
- * line): a line that starts as the VMs write it (`{"event":"send",...`) is kept or skipped on
- * its bytes, without being decoded; any other line is parsed and kept by its `event`.
+ * A line that is not a record (not JSON, a field missing or of the wrong type, longer than
+ * MAX_LINE_BYTES) goes to `onBad` and reading goes on; only a last line without a newline
+ * after it is called torn. A file that cannot be opened is one bad line 0.
+ *
+ * With `events`, a line that starts as the VMs write it (`{"event":"send",...`) is kept or
+ * skipped on its bytes, without being decoded (nor checked); any other line is parsed and kept
+ * by its `event`.
  */
-export function* readLogLines(file: string, events?: readonly string[]): Generator<Located> {
-  const fd = openSync(file, "r");
+export function* readLogLines(file: string, options: ReadOptions = {}): Generator<Located> {
+  const { events, onBad } = options;
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    onBad?.({ file, line: 0, problem: `cannot read the file (${code})`, torn: false });
+    return;
+  }
   const scanner = new TickScanner();
   const wanted = events?.map((e) => Buffer.from(`${e}"`));
-  const parse = (text: string, line: number): LogRecord => scanner.scan(text) ?? parseLine(text, file, line);
-  /** The record of bytes [start, stop), or undefined when `events` leaves it out. */
-  const take = (buffer: Buffer, start: number, stop: number, line: number): LogRecord | undefined => {
-    if (wanted === undefined) return parse(buffer.toString("utf8", start, stop), line);
+  const parse = (text: string, line: number, torn: boolean): LogRecord | undefined => {
+    const fast = scanner.scan(text);
+    if (fast !== undefined) return fast;
+    const record = parseRecord(text);
+    if (typeof record !== "string") return record;
+    onBad?.(badLine(file, line, record, torn));
+    return undefined;
+  };
+  /** The record of bytes [start, stop), or undefined when bad or left out by `events`. */
+  const take = (buffer: Buffer, start: number, stop: number, line: number, torn: boolean) => {
+    if (wanted === undefined) return parse(buffer.toString("utf8", start, stop), line, torn);
     if (bytesAt(buffer, start, stop, EVENT_PREFIX)) {
       const after = start + EVENT_PREFIX.length;
       const hit = wanted.some((w) => bytesAt(buffer, after, stop, w));
-      return hit ? parse(buffer.toString("utf8", start, stop), line) : undefined;
+      return hit ? parse(buffer.toString("utf8", start, stop), line, torn) : undefined;
     }
-    const record = parse(buffer.toString("utf8", start, stop), line);
-    return events?.includes(record.event) ? record : undefined;
+    const record = parse(buffer.toString("utf8", start, stop), line, torn);
+    return record !== undefined && events?.includes(record.event) ? record : undefined;
   };
   try {
     let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     let start = 0;
     let end = 0;
     let line = 0;
+    /** Inside a line over MAX_LINE_BYTES: its bytes are dropped up to its newline. */
+    let skipping = false;
     for (;;) {
       const got = readSync(fd, buffer, end, buffer.length - end, null);
       end += got;
       let cut = buffer.indexOf(10, start);
       while (cut !== -1 && cut < end) {
-        line += 1;
-        const stop = cut > start && buffer[cut - 1] === 13 ? cut - 1 : cut;
-        if (stop > start) {
-          const record = take(buffer, start, stop, line);
-          if (record !== undefined) yield { record, file, line };
+        if (skipping) skipping = false;
+        else {
+          line += 1;
+          const stop = cut > start && buffer[cut - 1] === 13 ? cut - 1 : cut;
+          if (stop > start) {
+            const record = take(buffer, start, stop, line, false);
+            if (record !== undefined) yield { record, file, line };
+          }
         }
         start = cut + 1;
         cut = buffer.indexOf(10, start);
       }
       if (got === 0) {
         // The last line, without a newline after it (a torn line, or a hand-written log).
-        if (end > start) {
+        if (end > start && !skipping) {
           line += 1;
-          const record = take(buffer, start, end, line);
+          const record = take(buffer, start, end, line, true);
           if (record !== undefined) yield { record, file, line };
         }
         return;
       }
-      // Keep the unfinished line: move it to the front, or grow the buffer for a huge line.
-      if (start === 0 && end === buffer.length) {
+      if (skipping) {
+        start = 0;
+        end = 0;
+      } else if (start === 0 && end === buffer.length) {
+        // An unfinished line fills the buffer: grow it, or give the line up when too long.
+        if (buffer.length >= MAX_LINE_BYTES) {
+          line += 1;
+          const problem = `a line longer than ${MAX_LINE_BYTES >> 20} MiB (not a record)`;
+          onBad?.({ file, line, problem, torn: false });
+          skipping = true;
+          start = 0;
+          end = 0;
+          buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+          continue;
+        }
         const bigger = Buffer.allocUnsafe(buffer.length * 2);
         buffer.copy(bigger, 0, 0, end);
         buffer = bigger;
       } else {
+        // Keep the unfinished line: move it to the front.
         buffer.copy(buffer, 0, start, end);
         end -= start;
         start = 0;

@@ -7,8 +7,9 @@ type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
  * Reads the tick records of a log (most of its lines) without `JSON.parse`, which costs over a
  * microsecond a line and builds the vector clock as an object keyed by ports (sparse indices,
  * slow to build and to walk). The scanner accepts exactly the lines `recordLine` writes (field
- * order, no spaces, plain strings, no zero vc entries) and gives up on anything else, for the
- * caller to parse with `JSON.parse`: it is a fast path, never a second grammar. The vector
+ * order, no spaces, plain strings, no zero vc entries, counts as plain digits) and gives up on
+ * anything else, for the caller to parse with `JSON.parse` and check with `recordProblem`: it
+ * is a fast path, never a second grammar, and what it returns is a record of the schema. The vector
  * clock comes back as a VcSnapshot whose ids array is shared by the lines that list the same
  * ids, so checks can compare clocks slot by slot.
  */
@@ -34,12 +35,12 @@ export class TickScanner {
   /** An internal or send record: the same fields, then a send's recipients and seqs. */
   #local(event: "internal" | "send"): InternalRecord | SendRecord {
     const t = this.#num();
-    const tick = this.#field(',"tick":');
+    const tick = this.#count(',"tick":', 1);
     const due = this.#field(',"due":');
-    const clock = this.#field(',"clock":');
+    const clock = this.#count(',"clock":', 0);
     this.#expect(',"vc":');
     const vc = this.#vc();
-    const queue = this.#field(',"queue":');
+    const queue = this.#count(',"queue":', 0);
     if (event === "internal") {
       this.#end();
       return { event, t, tick, due, clock, vc, queue };
@@ -50,28 +51,30 @@ export class TickScanner {
     while (this.#lit(","));
     this.#expect('],"seq":[');
     const seq: number[] = [];
-    do seq.push(this.#num());
+    do seq.push(this.#int(1));
     while (this.#lit(","));
     this.#expect("]");
+    if (seq.length !== to.length) throw GIVE_UP;
     this.#end();
     return { event, t, tick, due, clock, vc, queue, to, seq };
   }
 
   #receive(): ReceiveRecord {
     const t = this.#num();
-    const tick = this.#field(',"tick":');
+    const tick = this.#count(',"tick":', 1);
     const due = this.#field(',"due":');
-    const clock = this.#field(',"clock":');
-    const queue = this.#field(',"queue":');
+    const clock = this.#count(',"clock":', 0);
+    const queue = this.#count(',"queue":', 0);
     this.#expect(',"vc":');
     const vc = this.#vc();
     this.#expect(',"from":');
     const from = this.#str();
-    const seq = this.#field(',"seq":');
-    const msgClock = this.#field(',"msgClock":');
+    if (from === "") throw GIVE_UP;
+    const seq = this.#count(',"seq":', 1);
+    const msgClock = this.#count(',"msgClock":', 0);
     const sentAt = this.#field(',"sentAt":');
     const arrivedAt = this.#field(',"arrivedAt":');
-    const epoch = this.#field(',"epoch":');
+    const epoch = this.#count(',"epoch":', 0);
     this.#end();
     return {
       event: "receive",
@@ -111,9 +114,7 @@ export class TickScanner {
           if (ids.includes(id)) throw GIVE_UP;
           ids.push(id);
         }
-        const n = this.#num();
-        if (n === 0) throw GIVE_UP;
-        counts.push(n);
+        counts.push(this.#int(1));
       } while (this.#lit(","));
       this.#expect("}");
     }
@@ -126,6 +127,31 @@ export class TickScanner {
   #field(key: string): number {
     this.#expect(key);
     return this.#num();
+  }
+
+  /** `key` (with the comma before it) and the integer >= `min` after it. */
+  #count(key: string, min: number): number {
+    this.#expect(key);
+    return this.#int(min);
+  }
+
+  /**
+   * An integer >= `min` written as plain digits (at most 15: always safe). Anything else, even
+   * what JSON.parse reads as an integer (`1e3`, `-0`), goes the general way.
+   */
+  #int(min: number): number {
+    const text = this.#text;
+    const from = this.#p;
+    let p = from;
+    let value = 0;
+    for (let c = text.charCodeAt(p); c >= 48 && c <= 57; c = text.charCodeAt(++p))
+      value = value * 10 + (c - 48);
+    const c = text.charCodeAt(p);
+    const digits = p - from;
+    if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(from) === 48)) throw GIVE_UP;
+    if (c === 46 || c === 101 || c === 69 || value < min) throw GIVE_UP;
+    this.#p = p;
+    return value;
   }
 
   /** A JSON number: integers are read digit by digit, anything else by Number (as JSON does). */
@@ -155,6 +181,8 @@ export class TickScanner {
         return wallTimeValue(value, fraction, q - from);
       }
     }
+    // JSON wants a digit after the point (Number would take "1." too).
+    if (c === 46 && !(text.charCodeAt(p + 1) >= 48 && text.charCodeAt(p + 1) <= 57)) throw GIVE_UP;
     if (c === 46 || c === 101 || c === 69) {
       // . e E: the rest of the number, converted by the same correctly rounded algorithm.
       for (
