@@ -33,6 +33,12 @@ export class Collector {
     if (this.violations.length < KEEP) this.violations.push({ where, message });
   }
 
+  /** Counts `n` more failures whose details are not kept, with one line (`message`) saying so. */
+  more(where: string, n: number, message: string): void {
+    this.failures += n;
+    if (this.violations.length < KEEP) this.violations.push({ where, message });
+  }
+
   result(): CheckResult {
     const { name, checked, failures, violations } = this;
     return { name, ok: failures === 0, checked, failures, violations: [...violations] };

@@ -1,6 +1,6 @@
 import type { ExperimentSummary, Spread } from "./experiment.js";
 import { formatNumber } from "./table.js";
-import type { TrialAnalysis } from "./trial.js";
+import type { TrialAnalysis, VmStats } from "./trial.js";
 
 /** A table as headers and rows of cells (numbers are formatted by whoever renders it). */
 export interface TableData {
@@ -46,6 +46,12 @@ export function experimentGrid(e: ExperimentSummary): TableData {
   };
 }
 
+/** Ticks done of planned; for a VM stopped by a signal, also how many were due by then. */
+function ticksCell(v: VmStats): string {
+  const cell = `${formatNumber(v.ticks)}/${formatNumber(v.planned)}`;
+  return v.stopReason === "signal" ? `${cell} (${formatNumber(v.due)} due at stop)` : cell;
+}
+
 /** Per VM in one trial. */
 export function trialGrid(t: TrialAnalysis): TableData {
   return {
@@ -71,7 +77,7 @@ export function trialGrid(t: TrialAnalysis): TableData {
     rows: t.vms.map((v) => [
       v.vm,
       v.rate,
-      `${v.ticks}/${v.planned}`,
+      ticksCell(v),
       `${v.events.receive}/${v.events.send}/${v.events.internal}`,
       v.finalClock,
       v.jumps.count,

@@ -26,6 +26,8 @@ export interface ExperimentSummary {
   experiment: string;
   trials: number;
   ok: boolean;
+  /** Trials a signal stopped before their end. */
+  interrupted: number;
   vms: ExperimentVm[];
 }
 
@@ -45,6 +47,7 @@ export function summarizeExperiments(trials: TrialAnalysis[]): ExperimentSummary
       experiment,
       trials: list.length,
       ok: list.every((t) => t.checks.every((c) => c.ok)),
+      interrupted: list.filter((t) => t.interrupted).length,
       vms: [...byVm].map(([vm, stats]) => ({
         vm,
         trials: stats.length,

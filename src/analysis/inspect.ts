@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { UsageError } from "../errors.js";
 import { discoverTrials } from "./discover.js";
 import { type ExperimentSummary, summarizeExperiments } from "./experiment.js";
 import { type AnalyzeOptions, analyzeTrial, fileSource, type TrialAnalysis } from "./trial.js";
@@ -5,7 +8,15 @@ import { type AnalyzeOptions, analyzeTrial, fileSource, type TrialAnalysis } fro
 /** What `inspect` reports: every trial, and every experiment summarised over its trials. */
 export interface InspectReport {
   paths: string[];
+  /** Every check passed (an interrupted run can pass them: see `interrupted`). */
   ok: boolean;
+  /**
+   * The run was stopped before it ran every trial to its end: a VM stopped by a signal, or
+   * the run folder's run.json says `interrupted`. Its numbers cover only the time it ran.
+   */
+  interrupted: boolean;
+  /** `status` from the run folder's run.json, when one folder with one was inspected. */
+  runStatus?: string;
   trials: TrialAnalysis[];
   experiments: ExperimentSummary[];
 }
@@ -28,14 +39,44 @@ export async function inspectPaths(
     );
     onTrial?.(trials.length, groups.length);
   }
-  return reportOf(paths, trials);
+  refuseNonLogs(trials);
+  return reportOf(paths, trials, runStatus(paths));
+}
+
+/**
+ * Stops with one line when not one line of any file is a log record (a binary file, JSON
+ * Lines of another program): a report of nothing but unreadable lines would say no more.
+ * Empty files are reported as such by the checks.
+ */
+function refuseNonLogs(trials: TrialAnalysis[]): void {
+  const vms = trials.flatMap((t) => t.vms);
+  if (vms.some((v) => v.records > 0) || !vms.some((v) => v.badLines > 0)) return;
+  const first = trials.flatMap((t) => t.checks.find((c) => c.name === "readable")?.violations ?? [])[0];
+  const files = trials.flatMap((t) => t.files);
+  const what = files.length === 1 ? basename(files[0] as string) : `any of ${files.length} files`;
+  const why = first === undefined ? "" : ` (${basename(first.where)}: ${first.message})`;
+  throw new UsageError(`inspect: not one line of ${what} is a clocklab log record${why}`);
+}
+
+/** The run.json `status` of the one run folder inspected, if any. */
+function runStatus(paths: readonly string[]): string | undefined {
+  const [only] = paths;
+  if (paths.length !== 1 || only === undefined) return undefined;
+  try {
+    const status = (JSON.parse(readFileSync(join(only, "run.json"), "utf8")) as { status?: unknown }).status;
+    return typeof status === "string" ? status : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A report over analysed trials: verdict and per-experiment summaries derived from them. */
-export function reportOf(paths: readonly string[], trials: TrialAnalysis[]): InspectReport {
+export function reportOf(paths: readonly string[], trials: TrialAnalysis[], status?: string): InspectReport {
   return {
     paths: [...paths],
     ok: trials.every((t) => t.checks.every((c) => c.ok)),
+    interrupted: status === "interrupted" || trials.some((t) => t.interrupted),
+    ...(status === undefined ? {} : { runStatus: status }),
     trials,
     experiments: summarizeExperiments(trials),
   };

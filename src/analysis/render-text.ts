@@ -1,6 +1,7 @@
 import { experimentGrid, type TableData, trialGrid } from "./columns.js";
 import { crashLines } from "./crashes.js";
 import type { InspectReport } from "./inspect.js";
+import { interruptedLine, rejectLines, verdictLine } from "./notes.js";
 import { formatNumber, formatTable } from "./table.js";
 import type { TrialAnalysis } from "./trial.js";
 
@@ -36,16 +37,20 @@ export function renderText(report: InspectReport, style: Style): string {
   const out: string[] = [];
   for (const e of report.experiments) {
     const verdict = e.ok ? style.good("all checks pass") : style.bad("CHECKS FAILED");
-    out.push(style.bold(`== ${e.experiment}: ${e.trials} trial(s), ${verdict}`));
+    const cut = e.interrupted > 0 ? `, ${style.bad(`${e.interrupted} INTERRUPTED`)}` : "";
+    out.push(style.bold(`== ${e.experiment}: ${e.trials} trial(s), ${verdict}${cut}`));
     out.push(indent(`mean ±sd over trials, per VM:\n${text(experimentGrid(e))}`));
     for (const t of report.trials.filter((x) => x.experiment === e.experiment)) {
+      const interrupted = interruptedLine(t);
       out.push(
         indent(
           [
             style.bold(`trial ${t.trial}`) +
               ` first ticks within ${formatNumber(t.firstTickSpreadMs)} ms, clock spread max ${formatNumber(t.spread.max)} (final ${formatNumber(t.spread.final)})`,
             indent(text(trialGrid(t))),
+            ...(interrupted === undefined ? [] : [indent(style.bad(interrupted))]),
             ...crashLines(t).map((line) => indent(style.bad(`crash: ${line}`))),
+            ...rejectLines(t).map((line) => indent(`rejects: ${line}`)),
             indent(checkLines(t, style)),
           ].join("\n"),
         ),
@@ -53,6 +58,7 @@ export function renderText(report: InspectReport, style: Style): string {
     }
     out.push("");
   }
-  out.push(report.ok ? style.good("every check passed") : style.bad("some checks FAILED"));
+  const verdict = verdictLine(report);
+  out.push(verdict.ok ? style.good(verdict.text) : style.bad(verdict.text));
   return out.join("\n");
 }

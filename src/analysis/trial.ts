@@ -1,5 +1,6 @@
-import { type Located, readLogLines, TornLineError } from "../log/reader.js";
-import type { ProcessUsage, SendRecord, StartRecord } from "../log/schema.js";
+import { basename } from "node:path";
+import { type BadLine, type Located, readLogLines } from "../log/reader.js";
+import type { ProcessUsage, SendRecord, StartRecord, StopRecord } from "../log/schema.js";
 import { type CheckResult, Collector } from "./collector.js";
 import { SendIndex } from "./send-index.js";
 import { concatSeries, round3, type Summary, summarize } from "./series.js";
@@ -8,22 +9,40 @@ import { type Grid, type TrialCollectors, VmPass, type WindowEvent } from "./vm-
 /** Where one VM's records come from: a file (streamed) or records already in memory. */
 export interface VmSource {
   file: string;
-  /** Every record, in order. */
-  records(): AsyncIterable<Located> | Iterable<Located>;
+  /** Every record, in order; each line that is not one goes to `onBad` and is skipped. */
+  records(onBad?: (bad: BadLine) => void): AsyncIterable<Located> | Iterable<Located>;
   /** Only the send and start records, in order (files skip parsing the rest). */
   sends(): AsyncIterable<Located<SendRecord | StartRecord>> | Iterable<Located<SendRecord | StartRecord>>;
-  /** The start record, or undefined when the first line is not one. */
+  /** The start record, or undefined when the first record is not one. */
   start(): Promise<StartRecord | undefined> | StartRecord | undefined;
 }
 
+/** Lines of a file listed in full when they are not records; the rest are counted. */
+const BAD_LINES_SHOWN = 3;
+
 /** Statistics of one VM in one trial. */
 export interface VmStats {
+  /** The VM's id; the log file's name when the log has no start record. */
   vm: string;
   rate: number;
   ticks: number;
   planned: number;
+  /**
+   * Ticks due before the VM stopped: `planned` for a run that ran its duration; for one
+   * stopped by a signal, the ticks whose deadline came before its `stop` record.
+   */
+  due: number;
+  /** Why the VM stopped (its last `stop` record); absent when the log has none. */
+  stopReason?: StopRecord["reason"];
+  /** Seconds the VM ran from its start time (its duration, or less when stopped early). */
+  ranS: number;
+  /** Records read, and lines skipped as not records of the log schema (`readable`). */
+  records: number;
+  badLines: number;
+  /** Records per kind; `reject` counts rejects (a coalesced record's `count`), not records. */
   events: { internal: number; send: number; receive: number; reject: number; gap: number; fault: number };
   finalClock: number;
+  /** Clock per second of the time the VM ran (`ranS`), and that per unit of rate. */
   clockPerSecond: number;
   clockPerRate: number;
   jumps: Pick<Summary, "count" | "mean" | "p95" | "max">;
@@ -41,7 +60,9 @@ export interface VmStats {
   reordered: number;
   /** Messages this VM's fault layer dropped (loss or partition). */
   dropped: number;
+  /** Rejects by reason, and by sender (`unknown` where the record has no `from`). */
   rejectReasons: Record<string, number>;
+  rejectSenders: Record<string, number>;
   gapped: number;
   /**
    * God's-eye drift on the wall-time grid, as lag = (largest clock at that instant) - this
@@ -57,6 +78,8 @@ export interface TrialAnalysis {
   experiment: string;
   trial: number;
   files: string[];
+  /** A VM of the trial was stopped by a signal (Ctrl-C, SIGTERM) before its duration ran out. */
+  interrupted: boolean;
   checks: CheckResult[];
   vms: VmStats[];
   /** VM processes that died without a stop record (and whether they came back). */
@@ -102,20 +125,16 @@ export async function analyzeTrial(
   const ids = [...new Set(starts.flatMap((s) => (s === undefined ? [] : [s.vm, ...s.peers])))].sort();
   const index = new SendIndex(ids);
   const readable = new Collector("readable");
-  const torn = new Set<string>();
+  const vmOf = (i: number) => starts[i]?.vm ?? basename(sources[i]?.file ?? "");
   for (const [i, source] of sources.entries()) {
-    const vm = starts[i]?.vm ?? source.file;
+    const vm = vmOf(i);
     // A restarted VM's sends are numbered anew under its new epoch, from its next start record.
     let epoch = starts[i]?.epoch ?? 0;
-    try {
-      await each(source.sends(), (l) => {
-        if (l.record.event === "start") epoch = l.record.epoch;
-        else index.add(vm, epoch, l.record, `${l.file}:${l.line}`);
-      });
-    } catch (err) {
-      if (!(err instanceof TornLineError)) throw err;
-      // Reported once, in the full pass below.
-    }
+    // Lines that are not records are skipped here and reported once, in the full pass below.
+    await each(source.sends(), (l) => {
+      if (l.record.event === "start") epoch = l.record.epoch;
+      else index.add(vm, epoch, l.record, `${l.file}:${l.line}`);
+    });
   }
 
   const known = starts.filter((s): s is StartRecord => s !== undefined);
@@ -137,15 +156,24 @@ export async function analyzeTrial(
   };
   const passes: VmPass[] = [];
   for (const [i, source] of sources.entries()) {
-    const pass = new VmPass(source.file, starts[i]?.vm ?? source.file, c, index, grid, window);
-    readable.checked += 1;
-    try {
-      await each(source.records(), (l) => pass.visit(l));
-    } catch (err) {
-      if (!(err instanceof TornLineError)) throw err;
-      readable.fail(`${err.file}:${err.line}`, "not a complete JSON record (torn line)");
-      torn.add(source.file);
+    const pass = new VmPass(source.file, vmOf(i), c, index, grid, window);
+    let last: BadLine | undefined;
+    const onBad = (bad: BadLine) => {
+      pass.skipped(bad.line);
+      // The first few in full, then a count: a binary file must not list a million lines.
+      if (pass.badLines <= BAD_LINES_SHOWN) readable.fail(`${bad.file}:${bad.line}`, bad.problem);
+      last = bad;
+    };
+    await each(source.records(onBad), (l) => pass.visit(l));
+    const more = pass.badLines - BAD_LINES_SHOWN;
+    if (more > 0 && last !== undefined) {
+      readable.more(
+        `${last.file}:${last.line}`,
+        more,
+        `and ${more} more line(s) of this file that are not records, the last here`,
+      );
     }
+    readable.checked += pass.lines;
     pass.finish();
     passes.push(pass);
   }
@@ -162,6 +190,7 @@ export async function analyzeTrial(
     experiment: options.experiment ?? ".",
     trial: options.trial ?? known[0]?.trial ?? 0,
     files: sources.map((s) => s.file),
+    interrupted: passes.some((p) => p.stop?.record.reason === "signal"),
     checks: [
       readable,
       c.structure,
@@ -257,7 +286,8 @@ function checkConservation(
       continue;
     }
     const lastEpoch = sender?.current?.start.epoch;
-    const claimed = sender?.stop?.record.links[to]?.sent;
+    // `links` is clocklab's own addition to the stop record: a foreign VM's log may lack it.
+    const claimed = sender?.stop?.record.links?.[to]?.sent;
     const logged = lastEpoch === undefined ? sent : index.sentIn(from, to, lastEpoch);
     if (claimed !== undefined && claimed !== logged)
       c.fail(where, `stop says ${claimed} sent to ${to}, the log has ${logged}`);
@@ -274,7 +304,7 @@ function checkConservation(
       for (const seq of dropped) if (!mine?.has(seq) && !unknown?.has(seq)) droppedOnly += 1;
     }
     const stop = receiver.stop;
-    const pending = stop?.record.links[from]?.pending ?? 0;
+    const pending = stop?.record.links?.[from]?.pending ?? 0;
     const refused = link?.refused ?? 0;
     const left = sent - (received + pending + gapped + droppedOnly + refused);
     if (left === 0) continue;
@@ -316,7 +346,7 @@ function driftStats(passes: VmPass[]) {
 
 function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
   const rate = p.start?.rate ?? Number.NaN;
-  const duration = p.start?.duration ?? Number.NaN;
+  const ranS = p.ranS();
   const jumps = p.jumps.summary();
   const queue = p.queue.summary();
   const latency = p.latency.summary();
@@ -328,11 +358,16 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     vm: p.vm,
     rate,
     ticks,
-    planned: p.start?.ticksPlanned ?? Number.NaN,
+    planned: p.planned ?? Number.NaN,
+    due: p.due ?? Number.NaN,
+    ...(stop === undefined ? {} : { stopReason: stop.reason }),
+    ranS: round3(ranS),
+    records: p.records,
+    badLines: p.badLines,
     events: { ...p.events },
     finalClock: p.clock,
-    clockPerSecond: round3(p.clock / duration),
-    clockPerRate: round3(p.clock / duration / rate),
+    clockPerSecond: round3(ranS > 0 ? p.clock / ranS : Number.NaN),
+    clockPerRate: round3(ranS > 0 ? p.clock / ranS / rate : Number.NaN),
     jumps: { count: jumps.count, mean: round3(jumps.mean), p95: jumps.p95, max: jumps.max },
     meanStep: round3(ticks === 0 ? Number.NaN : p.stepSum / ticks),
     queue: {
@@ -357,6 +392,7 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
     reordered: Object.values(stop?.links ?? {}).reduce((sum, l) => sum + (l.reordered ?? 0), 0),
     dropped: sumSizes([...p.dropped.values()].flatMap((m) => [...m.values()])),
     rejectReasons: Object.fromEntries(p.rejectReasons),
+    rejectSenders: Object.fromEntries(p.rejectSenders),
     gapped: sumSizes([...p.inbound.values()].flatMap((l) => [...l.gaps.values()])),
     lag: lag ?? { mean: Number.NaN, max: Number.NaN, final: Number.NaN },
     ...(stop?.usage === undefined ? {} : { usage: stop.usage }),
@@ -415,14 +451,15 @@ async function each<T>(items: AsyncIterable<T> | Iterable<T>, fn: (item: T) => v
 export function fileSource(file: string): VmSource {
   return {
     file,
-    records: () => readLogLines(file),
+    records: (onBad) => readLogLines(file, onBad === undefined ? {} : { onBad }),
     *sends() {
-      for (const l of readLogLines(file, ["send", "start"])) {
+      for (const l of readLogLines(file, { events: ["send", "start"] })) {
         if (l.record.event === "send" || l.record.event === "start")
           yield l as Located<SendRecord | StartRecord>;
       }
     },
     start() {
+      // The first record: a line before it that is not one is reported by the full pass.
       for (const l of readLogLines(file)) return l.record.event === "start" ? l.record : undefined;
       return undefined;
     },

@@ -1,6 +1,7 @@
 import type { Located } from "../log/reader.js";
 import type { StartRecord, StopRecord, TickRecord } from "../log/schema.js";
 import { lamportLocal, lamportReceive } from "../vm/clocks.js";
+import { dueTime, ticksFor } from "../vm/scheduler.js";
 import type { Collector } from "./collector.js";
 import type { SendIndex } from "./send-index.js";
 import { Series } from "./series.js";
@@ -38,10 +39,19 @@ export interface InboundLink {
   streams: Map<number, { lastSeq: number; seen: Uint8Array }>;
 }
 
+/**
+ * A tick due this long (ms) before a VM's stop by a signal may still have been waiting for its
+ * timer when the signal came; one due longer ago (and longer than the VM's largest lateness)
+ * should have run.
+ */
+const STOP_GRACE_MS = 100;
+
 /** One run of the VM's process within the log: from a `start` to a `stop` or to a crash. */
 export interface Incarnation {
   start: StartRecord;
   ticks: number;
+  /** Rejects its `reject` records stand for (the sum of their `count`s). */
+  rejects: number;
   /** Wall time of its last record. */
   lastT: number;
   stopped: boolean;
@@ -77,6 +87,8 @@ export class VmPass {
   readonly dropped = new Map<string, Map<number, Set<number>>>();
   readonly events = { internal: 0, send: 0, receive: 0, reject: 0, gap: 0, fault: 0 };
   readonly rejectReasons = new Map<string, number>();
+  /** Rejects by sender: `from`, or `unknown`. */
+  readonly rejectSenders = new Map<string, number>();
   readonly jumps = new Series();
   readonly queue = new Series();
   readonly latency = new Series();
@@ -89,7 +101,11 @@ export class VmPass {
   clock = 0;
   stepSum = 0;
   early = 0;
+  /** Records visited, and lines skipped as not records (reported by the caller). */
   records = 0;
+  badLines = 0;
+  /** Ticks due before the stop of the last incarnation (set by `finish`). */
+  due: number | undefined;
   readonly #vcCheck: VcCheck;
   /** Ticks over every incarnation. */
   #ticks = 0;
@@ -97,6 +113,9 @@ export class VmPass {
   #queueNow = 0;
   #gridNext = 0;
   #lastLine = 0;
+  #maxLate = 0;
+  /** A line was skipped since the last tick: the next tick cannot be checked against the last. */
+  #resync = false;
 
   constructor(
     readonly file: string,
@@ -113,6 +132,36 @@ export class VmPass {
 
   get ticks(): number {
     return this.#ticks;
+  }
+
+  /** Lines read: records and skipped lines. */
+  get lines(): number {
+    return this.records + this.badLines;
+  }
+
+  /** Ticks the last incarnation planned (computed for a start record that does not say). */
+  get planned(): number | undefined {
+    const start = this.current?.start;
+    return start === undefined ? undefined : (start.ticksPlanned ?? ticksFor(start.rate, start.duration));
+  }
+
+  /**
+   * Seconds from the start time to the end of ticking: the duration, or for a VM that stopped
+   * early (a signal, an error, a crash) the time of its stop record or last record, if sooner.
+   */
+  ranS(): number {
+    const start = this.start;
+    if (start === undefined) return Number.NaN;
+    if (this.stop?.record.reason === "duration") return start.duration;
+    const end = this.stop?.record.t ?? this.current?.lastT ?? start.startAt;
+    return Math.min(start.duration, Math.max(0, (end - start.startAt) / 1000));
+  }
+
+  /** A line at `line` was not a record and is skipped: the next tick resyncs on it. */
+  skipped(line: number): void {
+    this.badLines += 1;
+    this.#lastLine = Math.max(this.#lastLine, line);
+    this.#resync = true;
   }
 
   /** The incarnation being read. */
@@ -139,13 +188,28 @@ export class VmPass {
         return;
       case "stop":
         this.stop = l as Located<StopRecord>;
-        if (current !== undefined) current.stopped = true;
+        if (current !== undefined) {
+          current.stopped = true;
+          this.c.structure.checked += 1;
+          if (r.rejected !== current.rejects) {
+            this.c.structure.fail(
+              l,
+              `stop says ${r.rejected} rejected, the reject records add up to ${current.rejects}`,
+            );
+          }
+        }
         return;
-      case "reject":
-        this.events.reject += 1;
-        this.rejectReasons.set(r.reason, (this.rejectReasons.get(r.reason) ?? 0) + 1);
-        if (r.reason === "queue-full" && r.from !== undefined) this.#inbound(r.from).refused += 1;
+      case "reject": {
+        // A coalesced record stands for `count` rejects of one reason and sender.
+        const n = r.count ?? 1;
+        this.events.reject += n;
+        if (current !== undefined) current.rejects += n;
+        this.rejectReasons.set(r.reason, (this.rejectReasons.get(r.reason) ?? 0) + n);
+        const from = r.from ?? "unknown";
+        this.rejectSenders.set(from, (this.rejectSenders.get(from) ?? 0) + n);
+        if (r.reason === "queue-full" && r.from !== undefined) this.#inbound(r.from).refused += n;
         return;
+      }
       case "gap": {
         this.events.gap += 1;
         const gaps = this.#inbound(r.from).gaps;
@@ -173,6 +237,14 @@ export class VmPass {
   finish(): void {
     this.c.structure.checked += 1;
     const where = `${this.file}:${this.#lastLine}`;
+    this.#fillGrid(Number.POSITIVE_INFINITY);
+    if (this.records === 0) {
+      this.c.structure.fail(
+        `${this.file}:1`,
+        this.badLines === 0 ? "empty log: no records at all" : "no records: not one line is a log record",
+      );
+      return;
+    }
     if (this.start === undefined) this.c.structure.fail(`${this.file}:1`, "no start record");
     const last = this.current;
     if (this.stop === undefined)
@@ -183,14 +255,29 @@ export class VmPass {
         `stop says ${this.stop.record.ticks} ticks, the log has ${last.ticks}`,
       );
     }
-    this.#fillGrid(Number.POSITIVE_INFINITY);
-    if (last !== undefined && this.stop?.record.reason === "duration") {
+    const stop = this.stop?.record;
+    const planned = this.planned;
+    if (last === undefined || stop === undefined || planned === undefined) return;
+    const { start } = last;
+    if (stop.reason === "duration") {
+      this.due = planned;
       this.c.ticks.checked += 1;
-      const { start } = last;
-      if (last.ticks !== start.ticksPlanned) {
+      if (last.ticks !== planned) {
         this.c.ticks.fail(
           where,
-          `${last.ticks} ticks, planned floor(${start.rate} x ${start.duration}) = ${start.ticksPlanned}`,
+          `${last.ticks} ticks, planned floor(${start.rate} x ${start.duration}) = ${planned}`,
+        );
+      }
+    } else if (stop.reason === "signal") {
+      // Interrupted: judged against the ticks due before the stop, not the plan.
+      this.due = ticksDueBy(start, planned, stop.t);
+      const surely = ticksDueBy(start, planned, stop.t - Math.max(STOP_GRACE_MS, this.#maxLate));
+      this.c.ticks.checked += 1;
+      if (last.ticks > this.due || last.ticks < surely) {
+        const at = ((stop.t - start.startAt) / 1000).toFixed(3);
+        this.c.ticks.fail(
+          this.stop ?? where,
+          `${last.ticks} ticks, but ${this.due} were due before the stop by a signal at ${at} s (${planned} planned)`,
         );
       }
     }
@@ -204,7 +291,7 @@ export class VmPass {
     const r = l.record;
     const previous = this.current;
     this.start ??= r;
-    this.incarnations.push({ start: r, ticks: 0, lastT: r.t, stopped: false });
+    this.incarnations.push({ start: r, ticks: 0, rejects: 0, lastT: r.t, stopped: false });
     if (previous === undefined) {
       if (this.records !== 1) this.c.structure.fail(l, "start record not on the first line");
       return;
@@ -228,16 +315,27 @@ export class VmPass {
     if (incarnation !== undefined) incarnation.ticks += 1;
     const expectedTick = incarnation?.ticks ?? this.#ticks;
     this.events[r.event] += 1;
-    if (r.tick !== expectedTick) this.c.structure.fail(l, `tick ${r.tick}, expected ${expectedTick}`);
+    // After a skipped line, ticks it may have held are taken as done, and this tick is not
+    // compared with the last one read: the skipped line is the one failure.
+    const resync = this.#resync;
+    this.#resync = false;
+    if (resync && r.tick > expectedTick) {
+      this.#ticks += r.tick - expectedTick;
+      if (incarnation !== undefined) incarnation.ticks = r.tick;
+    } else if (r.tick !== expectedTick) this.c.structure.fail(l, `tick ${r.tick}, expected ${expectedTick}`);
     this.#fillGrid(r.t);
     this.firstTickAt ??= r.t;
     this.lastTickAt = r.t;
-    const late = r.t - r.due;
-    this.lateness.push(late);
     this.c.ticks.checked += 1;
-    if (late < 0) {
-      this.early += 1;
-      this.c.ticks.fail(l, `tick ${r.tick} ran ${(-late).toFixed(3)} ms before its deadline`);
+    // `due` is clocklab's own field: a tick record without it has no lateness.
+    if (r.due !== undefined) {
+      const late = r.t - r.due;
+      this.lateness.push(late);
+      if (late > this.#maxLate) this.#maxLate = late;
+      if (late < 0) {
+        this.early += 1;
+        this.c.ticks.fail(l, `tick ${r.tick} ran ${(-late).toFixed(3)} ms before its deadline`);
+      }
     }
     const prev = this.clock;
     this.c.lamport.checked += 1;
@@ -249,7 +347,7 @@ export class VmPass {
     const expectedVc = this.#vcCheck.begin();
     if (r.event === "receive") {
       const expected = lamportReceive(prev, r.msgClock);
-      if (r.clock !== expected)
+      if (r.clock !== expected && !resync)
         this.c.lamport.fail(
           l,
           `receive clock ${r.clock}, expected max(${prev}, ${r.msgClock}) + 1 = ${expected}`,
@@ -259,11 +357,11 @@ export class VmPass {
       known = this.sends.mergeVc(r.from, this.vm, r.seq, r.epoch, expectedVc);
     } else {
       const expected = lamportLocal(prev);
-      if (r.clock !== expected)
+      if (r.clock !== expected && !resync)
         this.c.lamport.fail(l, `${r.event} clock ${r.clock}, expected ${prev} + 1 = ${expected}`);
     }
     this.#vcCheck.tickSelf();
-    if (known && !this.#vcCheck.matches(vc))
+    if (known && !resync && !this.#vcCheck.matches(vc))
       this.c.vector.fail(l, `vc ${JSON.stringify(vc)}, expected ${JSON.stringify(this.#vcCheck.expected())}`);
     this.#vcCheck.adopt(vc);
     this.stepSum += r.clock - prev;
@@ -325,6 +423,14 @@ export class VmPass {
       this.#gridNext += 1;
     }
   }
+}
+
+/** How many of ticks 1..planned are due at or before wall time `t` (deadlines as the VM computes them). */
+export function ticksDueBy(start: Pick<StartRecord, "startAt" | "rate">, planned: number, t: number): number {
+  let n = Math.min(planned, Math.max(0, Math.floor(((t - start.startAt) * start.rate) / 1000) + 1));
+  while (n < planned && dueTime(start, n + 1) <= t) n += 1;
+  while (n > 0 && dueTime(start, n) > t) n -= 1;
+  return n;
 }
 
 function markSeen(link: { seen: Uint8Array }, seq: number): void {

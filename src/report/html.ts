@@ -1,6 +1,7 @@
 import { experimentGrid, type TableData, trialGrid } from "../analysis/columns.js";
 import { crashLines } from "../analysis/crashes.js";
 import type { InspectReport } from "../analysis/inspect.js";
+import { interruptedLine, verdictLine } from "../analysis/notes.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
 import { VERSION } from "../version.js";
@@ -42,10 +43,16 @@ function checks(t: TrialAnalysis): string {
 function trialSection(t: TrialAnalysis): string {
   const stats = table(trialGrid(t));
   const ok = t.checks.every((c) => c.ok);
-  const crashes = crashLines(t)
+  const interrupted = interruptedLine(t);
+  const crashes = [...(interrupted === undefined ? [] : [interrupted]), ...crashLines(t)]
     .map((line) => `<p class="crash">${esc(line)}</p>`)
     .join("");
-  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${t.crashes.length} crash(es)` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
+  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}${t.interrupted ? ', <span class="badt">INTERRUPTED</span>' : ""}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${t.crashes.length} crash(es)` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
+}
+
+function verdict(report: InspectReport): string {
+  const { ok, text } = verdictLine(report);
+  return `<span class="${ok ? "okt" : "badt"}">${esc(text)}</span>`;
 }
 
 /** One self-contained page: summary, checks and charts (SVG inline), nothing loaded from outside. */
@@ -65,7 +72,7 @@ export function renderHtml(
       .filter((c) => c.experiment === e.experiment)
       .map((c) => `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}</figure>`)
       .join("\n");
-    return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}</small></h2>
+    return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}${e.interrupted > 0 ? `, <span class="badt">${e.interrupted} INTERRUPTED</span>` : ""}</small></h2>
 <h3>Summary (mean ± sd over trials)</h3>${summary}
 <h3>Trials</h3>${trials}
 <h3>Charts</h3>${figs}</section>`;
@@ -83,7 +90,7 @@ thead{background:#f4f4f4}tr.bad td{background:#fde8e8}.okt{color:#17803d}.badt{c
 figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>clocklab report</h1>
-<p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${report.ok ? '<span class="okt">every check passed</span>' : '<span class="badt">some checks FAILED</span>'}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
+<p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${verdict(report)}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
 ${lead === undefined ? "" : `<section><h2>${esc(lead.title)}</h2><p>${esc(lead.note)}</p>${table(lead.table)}</section>`}
 ${sections.join("\n")}
 </body></html>

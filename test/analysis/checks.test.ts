@@ -188,6 +188,54 @@ describe("checks on corrupted copies of a good log", () => {
   });
 });
 
+describe("lines that are not records", () => {
+  it("a foreign line inserted as line 50 gives one readable failure, every other check passes", async () => {
+    const { result, files } = await analyzeEdited((vms) => {
+      (vms[0] as { lines: string[] }).lines.splice(49, 0, '{"foo":1}');
+    });
+    assert.deepEqual(failing(result), ["readable"]);
+    const readable = check(result, "readable");
+    assert.equal(readable.failures, 1);
+    assert.deepEqual(readable.violations, [{ where: `${files.get("5001")}:50`, message: 'no "event"' }]);
+    const lines = good.reduce((n, vm) => n + vm.lines.length, 0);
+    assert.equal(readable.checked, lines + 1);
+  });
+
+  it("a tick record damaged in place gives one readable failure, not a cascade", async () => {
+    let line = 0;
+    const { result, files } = await analyzeEdited((vms) => {
+      const lines = (vms[0] as { lines: string[] }).lines;
+      line = lines.findIndex((l, i) => i > 10 && rec(l).event === "internal");
+      lines[line] = (lines[line] as string).replace('"tick":', '"tick":-');
+    });
+    assert.deepEqual(failing(result), ["readable"]);
+    assert.equal(check(result, "readable").violations[0]?.where, `${files.get("5001")}:${line + 1}`);
+    assert.match(
+      check(result, "readable").violations[0]?.message ?? "",
+      /"tick" is -\d+, not an integer >= 1/,
+    );
+  });
+
+  it("a file of many bad lines lists the first three and counts the rest", async () => {
+    const { result, files } = await analyzeEdited((vms) => {
+      const lines = (vms[2] as { lines: string[] }).lines;
+      for (let i = 0; i < 50; i++) lines.splice(5, 0, `\u0000\u0001 binary ${i}`);
+    });
+    assert.deepEqual(failing(result), ["readable"]);
+    const readable = check(result, "readable");
+    assert.equal(readable.failures, 50);
+    const file = files.get("5003");
+    assert.deepEqual(
+      readable.violations.map((v) => v.where),
+      [`${file}:6`, `${file}:7`, `${file}:8`, `${file}:55`],
+    );
+    assert.equal(
+      readable.violations[3]?.message,
+      "and 47 more line(s) of this file that are not records, the last here",
+    );
+  });
+});
+
 describe("statistics on a hand-made log", () => {
   // A: rate 2, 6 ticks at 0, 500, ..., 2500; sends at 1500 with clock 4.
   // B: rate 1, 3 ticks at 0 (0.5 ms late), 1000, 2000; receives A's message at 2000: clock

@@ -62,9 +62,9 @@ const send = (t: number, tick: number, seq: number): LogRecord => ({
   seq: [seq],
 });
 
-// A sends B seqs 1-3 at t = 100, 200, 300 (stamps 1-3).
+// A sends B seqs 1-3 at t = 100, 200, 300 (stamps 1-3): ticks 1-3 of rate 10 from 100.
 const a: LogRecord[] = [
-  start("A", "B", 10, 0),
+  start("A", "B", 10, 0, { rate: 10, startAt: 100 }),
   send(100, 1, 1),
   send(200, 2, 2),
   send(300, 3, 3),
