@@ -83,7 +83,8 @@ export class LogTail {
         s.received += 1;
         break;
       case "reject":
-        s.rejected += 1;
+        // A coalesced record stands for `count` rejects of one reason and sender.
+        s.rejected += r.count ?? 1;
         break;
       case "stop":
         s.stopped = true;
