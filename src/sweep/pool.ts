@@ -25,7 +25,7 @@ export async function runCells(
 ): Promise<PoolResult> {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   const script = fileURLToPath(new URL(`./worker.${ext}`, import.meta.url));
-  const results: (CellResult | undefined)[] = new Array(cells.length);
+  const results: (CellResult | undefined)[] = cells.map(() => undefined);
   let next = 0;
   let done = 0;
   if (signal?.aborted) return { results, done, interrupted: true };
@@ -62,7 +62,7 @@ export async function runCells(
               results[m.id] = m.result;
               done += 1;
               onDone?.(done, cells.length);
-              feed();
+              if (!signal?.aborted) feed();
             });
             child.once("exit", (code, sig) => {
               if (signal?.aborted) return;

@@ -1,14 +1,41 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/program.js";
+import { checkGrid, intList, workersFor } from "../../src/cli/sweep.js";
+import { UsageError } from "../../src/errors.js";
 import { runCell } from "../../src/sweep/cell.js";
+import { runCells } from "../../src/sweep/pool.js";
+import { killAll, startCli } from "../helpers/processes.js";
+import { until } from "../helpers/until.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-sweep-"));
-after(() => rmSync(root, { recursive: true, force: true }));
+after(() => {
+  killAll();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Pids of the live children of `pid` (Linux), or undefined where that cannot be read. */
+function childrenOf(pid: number): number[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return text === "" ? [] : text.split(" ").map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const settings = {
   vms: 3,
@@ -61,4 +88,97 @@ describe("clocklab sweep", () => {
     assert.equal((html.match(/<svg/g) ?? []).length, 3);
     assert.ok(outs.some((l) => /4 cells x 2 trials: \d+ tick events/.test(l)));
   });
+
+  it("reads lists without empty items", () => {
+    const spreads = intList(0);
+    assert.deepEqual(spreads("3, 0,1,3"), [0, 1, 3]);
+    for (const bad of ["", "1,2,", ",1", "1,,2", " ", "1.5", "-1", "a", "1e3"]) {
+      assert.throws(() => spreads(bad), /expected integers >= 0 separated by commas/, JSON.stringify(bad));
+    }
+    assert.throws(() => intList(2)("1,3"), /expected integers >= 2/);
+  });
+
+  it("refuses a grid that would leave no cell or a range below the VMs, in one line", () => {
+    const grid = { spreads: [0, 5], eventRanges: [3, 10], vms: 3, rateMax: 6 };
+    checkGrid(grid);
+    assert.throws(
+      () => checkGrid({ ...grid, spreads: [0, 6, 10] }),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        err.message === '--spreads: expected spreads below --rate-max (6), so rates stay >= 1, got "6,10"',
+    );
+    assert.throws(
+      () => checkGrid({ ...grid, eventRanges: [2, 3] }),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        err.message === '--event-ranges: expected ranges >= 3 (peers + 1 for --vms 3), got "2"',
+    );
+  });
+
+  it("uses no more workers than cells or cores, and says how many it used", async () => {
+    assert.equal(workersFor(99, 25, 2), 2);
+    assert.equal(workersFor(99, 1, 8), 1);
+    assert.equal(workersFor(3, 25, 8), 3);
+    const outs: string[] = [];
+    const io: CliIo = { out: (l) => outs.push(l), err: () => {}, setExitCode: () => {} };
+    const args = ["sweep", "--spreads", "0", "--event-ranges", "3", "--trials", "1", "--duration", "5"];
+    const code = await main([...args, "--threads", "99", "--log-dir", join(root, "threads")], io);
+    assert.equal(code, 0, outs.join("\n"));
+    assert.ok(
+      outs.some((l) => / on 1 worker \(--threads 99 capped at the 1 cells\)$/.test(l)),
+      outs.join("\n"),
+    );
+  });
+
+  it("gives back what was done when stopped, and kills its workers", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const none = await runCells([{ spread: 0, eventRange: 3 }], settings, 1, undefined, controller.signal);
+    assert.deepEqual(none, { results: [undefined], done: 0, interrupted: true });
+    const stop = new AbortController();
+    const cells = [3, 4, 5].map((eventRange) => ({ spread: 1, eventRange }));
+    const some = await runCells(cells, settings, 1, (done) => done === 1 && stop.abort(), stop.signal);
+    assert.equal(some.interrupted, true);
+    assert.equal(some.done, 1);
+    assert.deepEqual(some.results[0], await runCell(cells[0] as (typeof cells)[0], settings));
+    assert.deepEqual(some.results.slice(1), [undefined, undefined]);
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`stops on ${signal}: workers gone, nothing written when no cell was done, exit 130`, async () => {
+      const logDir = join(root, `stopped-${signal}`);
+      // Cells of hours of virtual time: no cell is done before the signal.
+      const proc = startCli(
+        [
+          "sweep",
+          "--spreads",
+          "0,1",
+          "--event-ranges",
+          "3",
+          "--duration",
+          "100000",
+          "--trials",
+          "1",
+          "--threads",
+          "2",
+          "--log-dir",
+          logDir,
+        ],
+        60_000,
+      );
+      const pid = proc.child.pid as number;
+      let workers: number[] = [];
+      await until("the sweep's workers to start", () => {
+        workers = childrenOf(pid) ?? [];
+        return workers.length > 0;
+      });
+      proc.child.kill(signal);
+      const result = await proc.done;
+      assert.equal(result.code, 130, result.stderr);
+      assert.equal(result.stdout, "sweep interrupted: no cell was done; nothing written\n");
+      assert.equal(result.stderr, "");
+      await until("every worker to be gone", () => workers.every((w) => !alive(w)), 2000);
+      assert.deepEqual(existsSync(logDir) ? readdirSync(logDir) : [], [], "nothing written");
+    });
+  }
 });
