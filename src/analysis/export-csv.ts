@@ -84,6 +84,10 @@ export function writeSummaryCsv(dir: string, trials: TrialAnalysis[]): string {
       rate: v.rate,
       ticks: v.ticks,
       planned: v.planned,
+      due: v.due,
+      stopReason: v.stopReason ?? "",
+      ranS: v.ranS,
+      badLines: v.badLines,
       internal: v.events.internal,
       send: v.events.send,
       receive: v.events.receive,
@@ -121,6 +125,7 @@ export function writeSummaryCsv(dir: string, trials: TrialAnalysis[]): string {
       lagFinal: v.lag.final,
       firstTickSpreadMs: t.firstTickSpreadMs,
       checksOk: t.checks.every((c) => c.ok),
+      interrupted: t.interrupted,
     })),
   );
   const columns = Object.keys(rows[0] ?? { experiment: "" });

@@ -5,8 +5,10 @@ import { writeEventsCsv, writeSummaryCsv } from "../analysis/export-csv.js";
 import { writeShiviz } from "../analysis/export-shiviz.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
+import { UsageError } from "../errors.js";
 import { loadReport } from "../report/load.js";
 import type { CliIo } from "./io.js";
+import { unwritable } from "./writable.js";
 
 interface InspectOptions {
   json: boolean;
@@ -39,6 +41,23 @@ function defaultHtmlPath(paths: string[]): string {
     : "report.html";
 }
 
+/** Refuses, before any analysis, an output that cannot be written (one line, exit 2). */
+function checkOutputs(opts: InspectOptions, htmlPath: string | undefined): void {
+  const outputs: [string, string | undefined, "file" | "folder"][] = [
+    ["--html", htmlPath, "file"],
+    ["--png", opts.png, "folder"],
+    ["--csv", opts.csv, "folder"],
+    ["--shiviz", opts.shiviz, "file"],
+  ];
+  for (const [flag, path, kind] of outputs) {
+    const why = path === undefined ? undefined : unwritable(path, kind);
+    if (why !== undefined) {
+      const what = kind === "file" ? "a file path" : "a folder";
+      throw new UsageError(`${flag}: expected ${what} that can be written, got "${path}" (${why})`);
+    }
+  }
+}
+
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function wantColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && (env.NO_COLOR ?? "") === "";
@@ -67,10 +86,14 @@ export function inspectCommand(io: CliIo): Command {
     .addHelpText(
       "after",
       `
-Checks (any failure: exit 1): readable (no torn lines), structure (start first, stop last, ticks
-numbered), lamport (local +1, receive max+1), vector, messages (each receive matches one send with
-the same stamp and a larger clock), fifo per link, conservation (sent = received + pending + gap,
-per link), tick-fidelity (ticks = floor(rate x duration), none early), wall-time (never goes back).
+Checks (any failure: exit 1): readable (every line a record of the log schema; a bad line is
+reported as file:line with why, and skipped; only a last line without newline is torn),
+structure (start first, stop last, ticks numbered, reject counts add up to the stop's rejected),
+lamport (local +1, receive max+1), vector, messages (each receive matches one send with the same
+stamp and a larger clock), fifo per link, conservation (sent = received + pending + gap, per
+link), tick-fidelity (ticks = floor(rate x duration), none early; for a VM stopped by a signal,
+the ticks due before its stop), wall-time (never goes back). A run stopped by Ctrl-C is marked
+INTERRUPTED, and its rates per second use the time it ran.
 
 Examples:
   clocklab inspect                        # the newest run (logs/latest)
@@ -82,6 +105,8 @@ Examples:
       const progress = (done: number, total: number) => {
         if (total > 3 && process.stderr.isTTY) process.stderr.write(`\rinspect: trial ${done}/${total}`);
       };
+      const htmlPath = opts.html === true ? defaultHtmlPath(paths) : opts.html;
+      checkOutputs(opts, htmlPath);
       const window = { windowOffsetMs: opts.window.offsetMs, windowMs: opts.window.lengthMs };
       const report = await inspectPaths(paths, window, progress);
       if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
@@ -96,9 +121,7 @@ Examples:
       if (opts.html !== undefined || opts.png !== undefined) {
         const { renderCharts, writeHtml, writeImages } = await loadReport();
         const charts = await renderCharts(report);
-        if (opts.html !== undefined) {
-          written.push(writeHtml(opts.html === true ? defaultHtmlPath(paths) : opts.html, report, charts));
-        }
+        if (htmlPath !== undefined) written.push(writeHtml(htmlPath, report, charts));
         if (opts.png !== undefined) written.push(...writeImages(opts.png, charts));
       }
       const say = opts.json ? io.err : io.out;
