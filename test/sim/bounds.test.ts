@@ -25,6 +25,7 @@ import {
   planOf,
 } from "../../src/run/bounds.js";
 import { PRESETS } from "../../src/run/config.js";
+import { renderLive, renderPlain } from "../../src/run/live.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-bounds-"));
@@ -143,6 +144,9 @@ describe("bounds", () => {
     for (const s of [1e21, 1e300, Number.MAX_VALUE, Number.POSITIVE_INFINITY, -5]) {
       assert.doesNotMatch(formatDuration(s), /e\+|Infinity|NaN|-/, String(s));
     }
+    const frame = { experiment: "standard", trial: 1, trials: 5, vms: [], elapsedS: 3, totalS: 1e300 / 6 };
+    assert.equal(renderPlain(frame), "standard trial 1/5 0:03/more than 1,000,000 days ");
+    assert.doesNotMatch(renderLive(frame), /e\+/);
     assert.equal(count(6e9), "6,000,000,000");
     assert.equal(count(1e300), "about 10^300");
     assert.equal(formatBytes(1536), "1.5 KB");
