@@ -143,6 +143,8 @@ Examples:
         io.setExitCode(130);
         return;
       }
+      // The run is whole: latest points at it even if the analysis below is cut short.
+      if (runDir !== undefined) pointLatest(runDir);
       const report = runDir === undefined ? result.report : await inspectPaths([runDir]);
       const totalMs = performance.now() - began;
       io.out(renderText(report, makeStyle(opts.color && wantColour(process.stdout, process.env))));
@@ -151,7 +153,6 @@ Examples:
         `simulated ${result.ticks} ticks in ${result.simulateMs.toFixed(0)} ms (${Math.round(rate)} tick events/s); ${totalMs.toFixed(0)} ms with ${runDir === undefined ? "analysis" : "logs and inspect"}`,
       );
       if (runDir !== undefined) {
-        pointLatest(runDir);
         if (opts.html) {
           const { renderCharts, writeHtml } = await loadReport();
           io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
