@@ -45,10 +45,12 @@ function problemOf(full: string, kind: "file" | "folder"): string | undefined {
     if (kind === "folder") return stat.isDirectory() ? probeFolder(full) : "it is a file, not a folder";
     if (stat.isDirectory()) return "it is a folder, not a file";
     try {
-      closeSync(openSync(full, constants.O_WRONLY));
+      // Without O_NONBLOCK, opening a FIFO would wait for a reader.
+      closeSync(openSync(full, constants.O_WRONLY | constants.O_NONBLOCK));
       return undefined;
     } catch (err) {
-      return `cannot open it for writing: ${codeOf(err)}`;
+      // ENXIO: a FIFO with no reader yet, which writing will wait for.
+      return codeOf(err) === "ENXIO" ? undefined : `cannot open it for writing: ${codeOf(err)}`;
     }
   }
   // Missing folders on the way are created when writing: the nearest existing one decides.
