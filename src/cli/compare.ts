@@ -1,16 +1,16 @@
 import { randomInt } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { compareGrid, compareTransports } from "../analysis/compare.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { formatTable } from "../analysis/table.js";
-import { SetupError } from "../errors.js";
+import { makeDir, removeMade } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { CliIo } from "./io.js";
+import { checkHost, commaList } from "./parse.js";
 import {
   addExperimentOptions,
   checkRunBounds,
@@ -23,21 +23,21 @@ import { untilSignal } from "./signals.js";
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */
 export function compareCommand(registry: TransportRegistry, io: CliIo): Command {
   const names = [...registry.keys()];
-  const transports = (value: string): string[] => {
-    const list = value.split(",").map((s) => s.trim());
-    const unknown = list.filter((t) => !registry.has(t));
-    if (list.length === 0 || unknown.length > 0) {
-      throw new InvalidArgumentError(
-        `expected a comma-separated list of ${names.join(", ")}, got "${value}"`,
-      );
-    }
-    return [...new Set(list)];
-  };
+  const list = commaList({
+    item: (name) => {
+      if (!registry.has(name)) throw new InvalidArgumentError(name);
+      return name;
+    },
+    what: `transports among ${names.join(", ")}`,
+    each: `one of ${names.join(", ")}`,
+    example: names.join(","),
+  });
+  const transports = (value: string): string[] => [...new Set(list(value))];
   const command = new Command("compare").description(
     "run the same seeded experiment on several transports and compare them side by side",
   );
   addExperimentOptions(command)
-    .option("--transports <list>", `transports to compare (${names.join(",")})`, transports, names)
+    .option("--transports <list>", "transports to compare, comma-separated", transports, names)
     .addHelpText(
       "after",
       `
@@ -55,12 +55,9 @@ Example:
         io,
         opts.transports.length,
       );
+      await checkHost(opts.host);
       const dir = join(opts.logDir, `${runStamp(new Date())}-compare`);
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch (err) {
-        throw new SetupError(`--log-dir: cannot create ${dir}`, { cause: err });
-      }
+      const made = makeDir(dir, "--log-dir");
       let code = 0;
       for (const transport of opts.transports) {
         const config = {
@@ -78,7 +75,11 @@ Example:
             command: process.argv.slice(2),
             summary: false,
           }),
-        );
+        ).catch((err: unknown) => {
+          // Refused before a VM started (a port in use): no empty folder stays behind.
+          removeMade(made, dir);
+          throw err;
+        });
         code = Math.max(code, result.code);
         if (result.code === 130) {
           io.setExitCode(130);

@@ -40,7 +40,7 @@ export async function buildProgram(
     .configureOutput(output(""))
     .configureHelp(helpConfiguration)
     .exitOverride();
-  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
   for (const name of names) program.addCommand(await (COMMANDS[name] as CommandMaker)(registry, io));
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output(command.name())).configureHelp(helpConfiguration);
@@ -67,8 +67,9 @@ export async function main(
   registry?: TransportRegistry,
 ): Promise<number> {
   let code = 0;
-  // `clocklab vm ...` needs the vm command alone; help and every other command get them all.
-  const only = args[0] === "vm" ? "vm" : undefined;
+  // A command needs only its own module (`clocklab vm` is started dozens of times); help and
+  // unknown commands get them all.
+  const only = args[0] !== undefined && Object.hasOwn(COMMANDS, args[0]) ? args[0] : undefined;
   const program = await buildProgram({ ...io, setExitCode: (c) => (code = c) }, registry, only);
   try {
     await program.parseAsync(normalizeSingleDash(args, longNames(program)), { from: "user" });

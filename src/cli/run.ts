@@ -1,17 +1,35 @@
 import { randomInt } from "node:crypto";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { makeDir, removeMade } from "../log/writer.js";
 import { MAX_REAL_RATE, planOf } from "../run/bounds.js";
-import { type Overrides, RUN_DEFAULTS, type RunConfig, resolveExperiments } from "../run/config.js";
+import {
+  type ExperimentConfig,
+  type Overrides,
+  PRESETS,
+  RUN_DEFAULTS,
+  type RunConfig,
+  resolveExperiments,
+} from "../run/config.js";
 import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
 import { checkBounds, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
+import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
-import { integer, nonNegative, positive } from "./parse.js";
+import {
+  checkHost,
+  checkSomeTick,
+  commaList,
+  host,
+  integer,
+  nonEmpty,
+  nonNegative,
+  positive,
+} from "./parse.js";
 import { untilSignal } from "./signals.js";
 import { curveFor } from "./vm.js";
 
@@ -33,15 +51,13 @@ export interface RunOptions extends FaultFlags, PresetFlags {
 }
 
 /** Parses `--rates 1,3,6`. */
-export function rateList(value: string): number[] {
-  const rates = value.split(",").map((s) => Number(s.trim()));
-  if (rates.length < 2 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
-    throw new InvalidArgumentError(
-      `expected two or more rates > 0 separated by commas (e.g. 1,3,6), got "${value}"`,
-    );
-  }
-  return rates;
-}
+export const rateList = commaList({
+  item: positive(0),
+  what: "two or more rates > 0",
+  each: "a rate > 0",
+  example: "1,3,6",
+  min: 2,
+});
 
 function curveOption(flag: string | true | undefined, transport: string): Pick<RunConfig, "curve"> {
   const curve = curveFor(flag, transport);
@@ -59,6 +75,7 @@ function validFaults(opts: FaultFlags): FaultFlags {
 /** Turns flags into a run configuration; throws UsageError naming the flag. */
 export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): RunConfig {
   const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
+  for (const e of experiments) checkSomeTick(e.durationS, ...slowestOf(e));
   if (opts.basePort + Math.max(...experiments.map((e) => e.vms)) - 1 > 65535) {
     throw new UsageError(`--base-port: ${opts.basePort} leaves too few ports below 65536 for the VMs`);
   }
@@ -81,6 +98,25 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
   };
 }
 
+/** The slowest rate a VM of `e` can get, and the flags it comes from (for messages). */
+function slowestOf(e: ExperimentConfig): [number, string] {
+  const base = e.rates === undefined ? e.rateMin : Math.min(...e.rates);
+  const from =
+    e.rates === undefined ? `--rate-min ${e.rateMin} of ${e.name}` : `--rates ${e.rates.join(",")}`;
+  return [base * e.multiplier, e.multiplier === 1 ? from : `${from} x --multiplier ${e.multiplier}`];
+}
+
+/**
+ * Help text for a flag the preset decides unless given: "(from the preset: 3)", or each preset's
+ * value where they differ.
+ */
+function fromPreset(key: keyof Omit<ExperimentConfig, "name" | "rates">): string {
+  const values = Object.entries(PRESETS).map(([name, p]) => [name, String(p[key])] as const);
+  const same = values.every(([, v]) => v === values[0]?.[1]);
+  const shown = same ? (values[0]?.[1] ?? "") : values.map(([name, v]) => `${v} in ${name}`).join(", ");
+  return `(from the preset: ${shown})`;
+}
+
 /** The preset and the flags that override it: what `run`, `compare` and `sim` all take. */
 export function addPresetOptions(command: Command): Command {
   return command
@@ -89,18 +125,22 @@ export function addPresetOptions(command: Command): Command {
         .choices(["standard", "smaller-variation", "all"])
         .default("standard"),
     )
-    .option("--vms <n>", "VMs per trial (ports --base-port, +1, ...)", integer(2, 1000))
-    .option("--trials <n>", "trials per experiment", integer(1))
-    .option("--duration <s>", "seconds per trial", positive(0))
-    .option("--rate-min <n>", "lowest random rate (ticks/s)", integer(1))
-    .option("--rate-max <n>", "highest random rate (ticks/s)", integer(1))
-    .option("--rates <list>", "fixed rate per VM instead, e.g. 1,3,6 (sets --vms)", rateList)
+    .option(
+      "--vms <n>",
+      `VMs per trial (ports --base-port, +1, ...) ${fromPreset("vms").slice(0, -1)}, or as many as --rates)`,
+      integer(2, 1000),
+    )
+    .option("--trials <n>", `trials per experiment ${fromPreset("trials")}`, integer(1))
+    .option("--duration <s>", `seconds per trial ${fromPreset("durationS")}`, positive(0))
+    .option("--rate-min <n>", `lowest random rate (ticks/s) ${fromPreset("rateMin")}`, integer(1))
+    .option("--rate-max <n>", `highest random rate (ticks/s) ${fromPreset("rateMax")}`, integer(1))
+    .option("--rates <list>", "fixed rate per VM instead of random ones, e.g. 1,3,6 (sets --vms)", rateList)
     .option(
       "--event-range <r>",
-      "draws 1..r: 1..P send to one peer, P+1 to all, the rest internal",
+      `draws 1..r: 1..P send to one peer, P+1 to all, the rest internal ${fromPreset("eventRange")}`,
       integer(1),
     )
-    .option("--multiplier <m>", "multiply every rate", positive(0));
+    .option("--multiplier <m>", `multiply every rate ${fromPreset("multiplier")}`, positive(0));
 }
 
 /** The preset overrides among parsed flags, for resolveExperiments. */
@@ -136,10 +176,10 @@ export interface PresetFlags {
  */
 export function addExperimentOptions(command: Command): Command {
   addPresetOptions(command)
-    .option("--seed <n>", "seed of every rate and event draw (default: random, in run.json)", integer(0))
-    .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
+    .option("--seed <n>", SEED_HELP, integer(0))
+    .option("--log-dir <dir>", "where run folders go", nonEmpty("a folder"), RUN_DEFAULTS.logDir)
     .option("--base-port <port>", "port of the first VM", integer(1, 65535), RUN_DEFAULTS.basePort)
-    .option("--host <host>", "interface the VMs listen on", RUN_DEFAULTS.host)
+    .option("--host <host>", "address the VMs listen on (IP or name)", host, RUN_DEFAULTS.host)
     .addOption(
       new Option("--on-failure <what>", "when a VM dies mid-trial")
         .choices(["continue", "stop"])
@@ -163,7 +203,8 @@ export function addExperimentOptions(command: Command): Command {
       nonNegative,
       RUN_DEFAULTS.gapTimeoutMs,
     )
-    .option("--no-html", "do not write report.html at the end")
+    .option("--html", "write report.html into the run folder at the end (the default)", true)
+    .option("--no-html", "do not write report.html")
     .option("--no-color", "no colour, even on a terminal")
     .option(
       "--force",
@@ -234,10 +275,19 @@ Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 inter
     .action(async (opts: RunOptions) => {
       const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
       checkRunBounds(config, io);
+      await checkHost(config.host);
+      // One level at a time: a file in the way or /proc/x is one line, not an endless mkdir.
+      const made = makeDir(config.logDir, "--log-dir");
       const tty = liveTerminal(opts.color);
       const result = await untilSignal((signal) =>
         runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),
-      );
+      ).catch((err: unknown) => {
+        // Refused before a VM started (a port in use): no empty folder stays behind.
+        removeMade(made, config.logDir);
+        throw err;
+      });
+      if (opts.seed === undefined)
+        io.out(`seed ${config.seed} (drawn; --seed ${config.seed} repeats this run)`);
       io.setExitCode(result.code);
     });
 }

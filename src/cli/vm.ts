@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { formatRate } from "../log/paths.js";
+import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
 import { DEFAULT_HOST, parsePeer, parsePort } from "../transport/address.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { checkEventRange } from "../vm/events.js";
@@ -8,11 +9,10 @@ import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
 import { DEFAULT_DRAIN_MS, runVm, type VmConfig } from "../vm/runtime.js";
 import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
-import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import type { CliIo } from "./io.js";
-import { integer, nonNegative, positive } from "./parse.js";
+import { checkHost, checkSomeTick, host, integer, nonEmpty, nonNegative, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
 interface VmOptions extends FaultFlags {
@@ -69,6 +69,12 @@ export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () =
     multiplier: opts.multiplier,
   };
   checkRateSpec(rate);
+  const slowest = (opts.overridefreq ?? opts.rateMin) * opts.multiplier;
+  checkSomeTick(
+    opts.duration,
+    slowest,
+    `${opts.overridefreq === undefined ? `--rate-min ${opts.rateMin}` : `--overridefreq ${opts.overridefreq}`}${opts.multiplier === 1 ? "" : ` x --multiplier ${opts.multiplier}`}`,
+  );
   if (opts.startAt !== undefined && Math.abs(opts.startAt - now) > START_AT_WINDOW_MS) {
     throw new UsageError(
       `--start-at: expected wall time in ms within an hour of now (${Math.round(now)}), got ${opts.startAt}`,
@@ -120,8 +126,13 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
   const names = [...registry.keys()];
   const command = new Command("vm")
     .description("run one virtual machine: tick at its own rate, exchange messages, log every event")
+    .usage("--port <port> [--others <peers...>] [options]")
     .requiredOption("--port <port>", "port this VM listens on; also its id")
-    .option("--others <peers...>", "peer addresses, PORT or HOST:PORT, in the order the event draw uses", [])
+    .option(
+      "--others <peers...>",
+      "peer addresses, PORT or HOST:PORT, in the order the event draw uses (none: a VM alone)",
+      [],
+    )
     .option("--trial <n>", "trial number, for the log file name", integer(1), 1)
     .option("--duration <s>", "seconds of ticking", positive(0), 60)
     .option("--multiplier <m>", "multiply the chosen tick rate", positive(0), 1)
@@ -129,7 +140,11 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
     .option("--rate-min <n>", "lowest random rate (ticks/s)", integer(1), DEFAULT_RATE.min)
     .option("--rate-max <n>", "highest random rate (ticks/s)", integer(1), DEFAULT_RATE.max)
     .addOption(new Option("--transport <name>", "message bus").choices(names).default(names[0]))
-    .option("--seed <n>", "seed for rate and event draws (default: random, logged)", integer(0))
+    .option(
+      "--seed <n>",
+      "seed of the rate and event draws (default: drawn anew, in the start record)",
+      integer(0),
+    )
     .option(
       "--event-range <r>",
       "draw events from 1..r; 1..P send, P+1 broadcast, rest internal",
@@ -141,8 +156,13 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
       "wall time (ms since epoch) of the first tick, shared by a trial's VMs",
       positive(0),
     )
-    .option("--log-dir <dir>", "folder for the log file", "logs")
-    .option("--host <host>", "interface to listen on, and host of peers given as bare ports", DEFAULT_HOST)
+    .option("--log-dir <dir>", "folder for the log file", nonEmpty("a folder"), "logs")
+    .option(
+      "--host <host>",
+      "address to listen on (IP or name), and host of peers given as bare ports",
+      host,
+      DEFAULT_HOST,
+    )
     .option(
       "--gap-timeout <ms>",
       "wait this long for a missing seq before logging a gap",
@@ -180,6 +200,7 @@ each message was signed by the key of the VM it claims to come from.`,
       // A seed only needs to differ between runs (it is logged): Math.random, not node:crypto,
       // which would cost every VM process ~2 MB.
       const config = vmConfigFromOptions(opts, wallNow(), () => Math.floor(Math.random() * 2 ** 31));
+      await checkHost(config.self.host);
       checkBounds([vmPlan(config)], {
         maxRate: MAX_REAL_RATE,
         force: opts.force,
