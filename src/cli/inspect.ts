@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { writeEventsCsv, writeSummaryCsv } from "../analysis/export-csv.js";
 import { writeShiviz } from "../analysis/export-shiviz.js";
 import { inspectPaths } from "../analysis/inspect.js";
@@ -73,14 +73,10 @@ export function inspectCommand(io: CliIo): Command {
     .option("--png <dir>", "write every chart as SVG and PNG into <dir>")
     .option("--csv <dir>", "write events.csv (every record) and summary.csv (statistics) into <dir>")
     .option("--shiviz <file>", "write a log for the ShiViz visualiser (regex and delimiter in its header)")
-    .option(
-      "--window <start:length>",
-      "space-time diagram window, seconds from the first tick",
-      parseWindow,
-      {
-        offsetMs: 0,
-        lengthMs: 5000,
-      },
+    .addOption(
+      new Option("--window <start:length>", "space-time diagram window, seconds from the first tick")
+        .argParser(parseWindow)
+        .default({ offsetMs: 0, lengthMs: 5000 }, "0:5"),
     )
     .option("--no-color", "no colour, even on a terminal")
     .addHelpText(

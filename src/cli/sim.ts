@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { Command } from "commander";
 import { inspectPaths } from "../analysis/inspect.js";
@@ -10,6 +11,7 @@ import { pointLatest, runStamp } from "../run/orchestrator.js";
 import { type SimProgress, simulateRun } from "../sim/run.js";
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
+import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { integer } from "./parse.js";
@@ -17,7 +19,7 @@ import { addPresetOptions, type PresetFlags, presetOverrides } from "./run.js";
 import { untilSignal } from "./signals.js";
 
 interface SimOptions extends PresetFlags {
-  seed: number;
+  seed?: number;
   logDir: string;
   basePort: number;
   latency: string;
@@ -66,7 +68,7 @@ export function simCommand(io: CliIo): Command {
     "simulate experiments in virtual time: the same VM code, deterministic, far faster",
   );
   return addPresetOptions(command)
-    .option("--seed <n>", "seed of every rate, event and latency draw", integer(0), 1)
+    .option("--seed <n>", SEED_HELP, integer(0))
     .option("--latency <model>", "network delay: MS, uniform:MIN-MAX or exp:MEAN (ms)", "0.1")
     .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
     .option(
@@ -76,7 +78,12 @@ export function simCommand(io: CliIo): Command {
       RUN_DEFAULTS.basePort,
     )
     .option("--no-logs", "write nothing: analyse each trial in memory and keep only its statistics")
-    .option("--html", "also write report.html into the run folder", false)
+    .option(
+      "--html",
+      "write report.html into the run folder (not by default: it takes seconds, a sim often less than one)",
+      false,
+    )
+    .option("--no-html", "do not write report.html (the default)")
     .option("--no-color", "no colour, even on a terminal")
     .option(
       "--force",
@@ -112,6 +119,7 @@ Examples:
         flags: RUN_FLAGS,
         note: io.err,
       });
+      const seed = opts.seed ?? randomInt(0, 2 ** 31);
       const runDir = opts.logs
         ? join(opts.logDir, `${runStamp(new Date())}-sim-${opts.experiment}`)
         : undefined;
@@ -122,7 +130,7 @@ Examples:
           simulateRun(
             {
               experiments,
-              seed: opts.seed,
+              seed,
               basePort: opts.basePort,
               latency: parseLatency(opts.latency),
               runDir,
@@ -152,6 +160,7 @@ Examples:
       io.out(
         `simulated ${result.ticks} ticks in ${result.simulateMs.toFixed(0)} ms (${Math.round(rate)} tick events/s); ${totalMs.toFixed(0)} ms with ${runDir === undefined ? "analysis" : "logs and inspect"}`,
       );
+      if (opts.seed === undefined) io.out(`seed ${seed} (drawn; --seed ${seed} repeats this run)`);
       if (runDir !== undefined) {
         if (opts.html) {
           const { renderCharts, writeHtml } = await loadReport();

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { runCells } from "../sweep/pool.js";
 import { heatmap, METRICS, sweepCsv, sweepTables } from "../sweep/report.js";
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
+import { SEED_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import { integer, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
@@ -56,7 +58,7 @@ interface SweepOptions {
   trials: number;
   duration: number;
   rateMax: number;
-  seed: number;
+  seed?: number;
   latency: string;
   threads: number;
   logDir: string;
@@ -92,7 +94,7 @@ export function sweepCommand(io: CliIo): Command {
     .option("--trials <n>", "seeded trials per cell", integer(1), 20)
     .option("--duration <s>", "seconds of virtual time per trial", positive(0), 60)
     .option("--rate-max <n>", "fastest rate (ticks/s)", integer(1), 6)
-    .option("--seed <n>", "seed of every draw", integer(0), 1)
+    .option("--seed <n>", SEED_HELP, integer(0))
     .option("--latency <model>", "network delay: MS, uniform:MIN-MAX or exp:MEAN (ms)", "0.1")
     .option(
       "--threads <n>",
@@ -120,6 +122,7 @@ Example:
     )
     .action(async (opts: SweepOptions) => {
       checkGrid(opts);
+      const seed = opts.seed ?? randomInt(0, 2 ** 31);
       const cells: Cell[] = opts.spreads.flatMap((spread) =>
         opts.eventRanges.map((eventRange) => ({ spread, eventRange })),
       );
@@ -148,7 +151,7 @@ Example:
         trials: opts.trials,
         durationS: opts.duration,
         rateMax: opts.rateMax,
-        seed: opts.seed,
+        seed,
         latency: parseLatency(opts.latency),
       };
       const began = performance.now();
@@ -191,7 +194,7 @@ Example:
       const cores = availableParallelism();
       const cap = cells.length <= cores ? `${cells.length} cells` : `${cores} cores`;
       const on = `${workers} worker${workers === 1 ? "" : "s"}${workers < opts.threads ? ` (--threads ${opts.threads} capped at the ${cap})` : ""}`;
-      const title = `clocklab sweep: ${cells.length} cells x ${opts.trials} trials x ${opts.duration} s, ${opts.vms} VMs, seed ${opts.seed}`;
+      const title = `clocklab sweep: ${cells.length} cells x ${opts.trials} trials x ${opts.duration} s, ${opts.vms} VMs, seed ${seed}`;
       writeFileSync(
         join(dir, "report.html"),
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -204,6 +207,7 @@ ${svgs.map((svg) => `<figure>${svg}</figure>`).join("\n")}</body></html>\n`,
       io.out(
         `${cells.length} cells x ${opts.trials} trials: ${ticks} tick events in ${seconds.toFixed(1)} s on ${on}`,
       );
+      if (opts.seed === undefined) io.out(`seed ${seed} (drawn; --seed ${seed} repeats this sweep)`);
       io.out(`report: ${join(dir, "report.html")}`);
       io.out(`csv: ${csv}`);
       io.setExitCode(results.every((r) => r.allChecksPass) ? 0 : 1);
