@@ -21,4 +21,9 @@ export interface EdgeCase {
    * made; by default nothing new may appear (no run folder, no half-written file).
    */
   allowNew?: string[];
+  /**
+   * What stdout must hold, for a row whose command finishes its report and then fails (exit 1).
+   * By default stdout must be empty: a refused command prints no partial report.
+   */
+  stdout?: RegExp;
 }
