@@ -98,7 +98,10 @@ describe("the edge table's judge", () => {
   it("allows the paths a row names, and what is under them", () => {
     const withLog = { ...row, allowNew: ["out"] };
     assert.deepEqual(judge(withLog, { ...good, newPaths: ["out", "out/a.csv"] }), []);
-    assert.match(judge(withLog, { ...good, newPaths: ["output"] }).join(), /left behind in the working folder: output/);
+    assert.match(
+      judge(withLog, { ...good, newPaths: ["output"] }).join(),
+      /left behind in the working folder: output/,
+    );
   });
 
   it("holds a finished report on stdout to the row's pattern", () => {
