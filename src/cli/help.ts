@@ -53,7 +53,7 @@ export function argumentDescription(argument: Argument): string {
  * fixed default would make a second run a copy of the first that looks like new evidence.
  */
 export const SEED_HELP =
-  "seed of every draw (default: a new one each time, printed at the end, so that running again gives a new sample; --seed N repeats a run exactly)";
+  "seed of every draw (default: a new one each time, printed at the end, so that running again gives a new sample; --seed N repeats its draws)";
 
 export const helpConfiguration: HelpConfiguration = { optionDescription, argumentDescription };
 
