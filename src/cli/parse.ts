@@ -32,6 +32,23 @@ export function positive(above = 0, max = Number.MAX_VALUE): (value: string) => 
   };
 }
 
+/**
+ * Milliseconds from 0 to `max`: a wait longer than that is a unit mistake (s for ms), and Node's
+ * timers would take anything past 2^31 - 1 as 1 ms.
+ */
+export function milliseconds(max: number): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === "" ? Number.NaN : Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > max) {
+      throw new InvalidArgumentError(`expected milliseconds from 0 to ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** The longest wait a flag in milliseconds takes (`--drain`, `--gap-timeout`): ten minutes. */
+export const MAX_WAIT_MS = 600_000;
+
 /** A non-negative finite number (milliseconds and the like). */
 export function nonNegative(value: string): number {
   const n = value.trim() === "" ? Number.NaN : Number(value);

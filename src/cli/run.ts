@@ -26,8 +26,9 @@ import {
   commaList,
   host,
   integer,
+  MAX_WAIT_MS,
+  milliseconds,
   nonEmpty,
-  nonNegative,
   positive,
 } from "./parse.js";
 import { untilSignal } from "./signals.js";
@@ -188,19 +189,19 @@ export function addExperimentOptions(command: Command): Command {
     .option(
       "--start-delay <ms>",
       "time from spawning a trial's VMs to their shared first tick",
-      nonNegative,
+      milliseconds(MAX_WAIT_MS),
       RUN_DEFAULTS.startDelayMs,
     )
     .option(
       "--drain <ms>",
       "how long VMs keep receiving after their last tick",
-      nonNegative,
+      milliseconds(MAX_WAIT_MS),
       DEFAULT_DRAIN_MS,
     )
     .option(
       "--gap-timeout <ms>",
       "wait for a missing seq before logging a gap",
-      nonNegative,
+      milliseconds(MAX_WAIT_MS),
       RUN_DEFAULTS.gapTimeoutMs,
     )
     .option("--html", "write report.html into the run folder at the end (the default)", true)

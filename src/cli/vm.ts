@@ -12,7 +12,16 @@ import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import type { CliIo } from "./io.js";
-import { checkHost, checkSomeTick, host, integer, nonEmpty, nonNegative, positive } from "./parse.js";
+import {
+  checkHost,
+  checkSomeTick,
+  host,
+  integer,
+  MAX_WAIT_MS,
+  milliseconds,
+  nonEmpty,
+  positive,
+} from "./parse.js";
 import { untilSignal } from "./signals.js";
 
 interface VmOptions extends FaultFlags {
@@ -166,10 +175,15 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
     .option(
       "--gap-timeout <ms>",
       "wait this long for a missing seq before logging a gap",
-      nonNegative,
+      milliseconds(MAX_WAIT_MS),
       DEFAULT_GAP_TIMEOUT_MS,
     )
-    .option("--drain <ms>", "keep receiving this long after the last tick", nonNegative, DEFAULT_DRAIN_MS)
+    .option(
+      "--drain <ms>",
+      "keep receiving this long after the last tick",
+      milliseconds(MAX_WAIT_MS),
+      DEFAULT_DRAIN_MS,
+    )
     .option("--quiet", "print nothing but errors", false)
     .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false)
     .option("--force", `go past the bounds (${MAX_REAL_RATE} ticks/s, ticks per trial, free disk)`, false)

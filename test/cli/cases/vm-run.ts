@@ -149,12 +149,17 @@ export const cases: EdgeCase[] = [
   {
     name: "vm --gap-timeout negative",
     args: ["vm", "--port", "5001", "--gap-timeout", "-5"],
-    stderr: /^clocklab: --gap-timeout: expected a number >= 0, got "-5"$/,
+    stderr: /^clocklab: --gap-timeout: expected milliseconds from 0 to 600000, got "-5"$/,
+  },
+  {
+    name: "vm --gap-timeout past what a timer holds",
+    args: ["vm", "--port", "5001", "--gap-timeout", "1e308"],
+    stderr: /^clocklab: --gap-timeout: expected milliseconds from 0 to 600000, got "1e308"$/,
   },
   {
     name: "vm --drain not a number",
     args: ["vm", "--port", "5001", "--drain", "x"],
-    stderr: /^clocklab: --drain: expected a number >= 0, got "x"$/,
+    stderr: /^clocklab: --drain: expected milliseconds from 0 to 600000, got "x"$/,
   },
   // vm: choices, hosts, folders, faults
   {
@@ -345,12 +350,22 @@ export const cases: EdgeCase[] = [
   {
     name: "run --start-delay negative",
     args: ["run", "--start-delay", "-1"],
-    stderr: /^clocklab: --start-delay: expected a number >= 0, got "-1"$/,
+    stderr: /^clocklab: --start-delay: expected milliseconds from 0 to 600000, got "-1"$/,
+  },
+  {
+    name: "run --start-delay in seconds of years",
+    args: ["run", "--start-delay", "1e12"],
+    stderr: /^clocklab: --start-delay: expected milliseconds from 0 to 600000, got "1e12"$/,
+  },
+  {
+    name: "run --drain of an hour",
+    args: ["run", "--drain", "3600000"],
+    stderr: /^clocklab: --drain: expected milliseconds from 0 to 600000, got "3600000"$/,
   },
   {
     name: "run --gap-timeout empty",
     args: ["run", "--gap-timeout", ""],
-    stderr: /^clocklab: --gap-timeout: expected a number >= 0, got ""$/,
+    stderr: /^clocklab: --gap-timeout: expected milliseconds from 0 to 600000, got ""$/,
   },
   {
     name: "run --transport empty",
