@@ -128,9 +128,11 @@ export async function checkHost(address: string): Promise<void> {
 export function checkSomeTick(durationS: number, slowest: number, from: string): void {
   if (ticksFor(slowest, durationS) >= 1) return;
   const least = Math.ceil(1000 / slowest) / 1000;
-  throw new UsageError(
-    `--duration: expected at least ${least} s, one tick of the slowest VM (rate ${slowest}/s: ${from}), got "${durationS}"`,
-  );
+  // A rate so small that no duration gives it a tick (1 / rate overflows) has only its rate to say.
+  const expected = Number.isFinite(least)
+    ? `at least ${least} s, one tick of the slowest VM (rate ${slowest}/s: ${from})`
+    : `one tick of the slowest VM, which no duration gives at rate ${slowest}/s (${from})`;
+  throw new UsageError(`--duration: expected ${expected}, got "${durationS}"`);
 }
 
 /** Collects a variadic option's values, parsing each. */

@@ -112,6 +112,12 @@ export const cases: EdgeCase[] = [
       /^clocklab: --duration: expected at least 0.125 s, one tick of the slowest VM \(rate 8\/s: --overridefreq 4 x --multiplier 2\), got "0.1"$/,
   },
   {
+    name: "run --multiplier so small that no duration gives a tick",
+    args: ["run", "--multiplier", "1e-310", "--duration", "5"],
+    stderr:
+      /^clocklab: --duration: expected one tick of the slowest VM, which no duration gives at rate 1e-310\/s \(--rate-min 1 of standard x --multiplier 1e-310\), got "5"$/,
+  },
+  {
     name: "vm --overridefreq zero",
     args: ["vm", "--port", "5001", "--overridefreq", "0"],
     stderr: /^clocklab: --overridefreq: expected a number > 0, got "0"$/,
