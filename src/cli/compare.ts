@@ -6,7 +6,9 @@ import { inspectPaths } from "../analysis/inspect.js";
 import { formatTable } from "../analysis/table.js";
 import { makeDir, removeMade } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
+import type { RunConfig } from "../run/config.js";
 import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
+import { checkPortsFree } from "../run/ports.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { CliIo } from "./io.js";
@@ -19,6 +21,12 @@ import {
   runConfigFromOptions,
 } from "./run.js";
 import { untilSignal } from "./signals.js";
+
+/** Every port a run of `config` uses: its largest experiment's, from --base-port up. */
+function portsOf(config: RunConfig): number[] {
+  const most = Math.max(...config.experiments.map((e) => e.vms));
+  return Array.from({ length: most }, (_, i) => config.basePort + i);
+}
 
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */
 export function compareCommand(registry: TransportRegistry, io: CliIo): Command {
@@ -50,12 +58,11 @@ Example:
     )
     .action(async (opts: RunOptions & { transports: string[] }) => {
       const seed = opts.seed ?? randomInt(0, 2 ** 31);
-      checkRunBounds(
-        runConfigFromOptions({ ...opts, seed }, () => seed),
-        io,
-        opts.transports.length,
-      );
+      const base = runConfigFromOptions({ ...opts, seed }, () => seed);
+      checkRunBounds(base, io, opts.transports.length);
       await checkHost(opts.host);
+      // Before the folder and the first header: a port in use leaves nothing behind.
+      await checkPortsFree(opts.host, portsOf(base));
       const dir = join(opts.logDir, `${runStamp(new Date())}-compare`);
       const made = makeDir(dir, "--log-dir");
       let code = 0;
