@@ -75,11 +75,7 @@ function validFaults(opts: FaultFlags): FaultFlags {
 
 /** Turns flags into a run configuration; throws UsageError naming the flag. */
 export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): RunConfig {
-  const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
-  for (const e of experiments) checkSomeTick(e.durationS, ...slowestOf(e));
-  if (opts.basePort + Math.max(...experiments.map((e) => e.vms)) - 1 > 65535) {
-    throw new UsageError(`--base-port: ${opts.basePort} leaves too few ports below 65536 for the VMs`);
-  }
+  const experiments = checkedExperiments(opts, opts.basePort);
   return {
     experiments,
     label: opts.experiment,
@@ -100,6 +96,20 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
 }
 
 /** The slowest rate a VM of `e` can get, and the flags it comes from (for messages). */
+/**
+ * The experiments the preset and flags describe, checked as `run` and `sim` both need: every VM
+ * ticks at least once, and every VM id (a port, from `basePort` on) is a port.
+ */
+export function checkedExperiments(opts: PresetFlags, basePort: number): ExperimentConfig[] {
+  const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
+  for (const e of experiments) checkSomeTick(e.durationS, ...slowestOf(e));
+  const most = Math.max(...experiments.map((e) => e.vms));
+  if (basePort + most - 1 > 65535) {
+    throw new UsageError(`--base-port: ${basePort} leaves too few ports below 65536 for ${most} VMs`);
+  }
+  return experiments;
+}
+
 function slowestOf(e: ExperimentConfig): [number, string] {
   const base = e.rates === undefined ? e.rateMin : Math.min(...e.rates);
   const from =

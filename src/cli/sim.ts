@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
-import { UsageError } from "../errors.js";
 import { loadReport } from "../report/load.js";
 import { count, formatDuration, MAX_SIM_RATE, planOf } from "../run/bounds.js";
-import { RUN_DEFAULTS, resolveExperiments } from "../run/config.js";
+import { RUN_DEFAULTS } from "../run/config.js";
 import { pointLatest, runStamp } from "../run/orchestrator.js";
 import { type SimProgress, simulateRun } from "../sim/run.js";
 import { parseLatency } from "../transport/faults.js";
@@ -15,7 +14,7 @@ import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import { integer } from "./parse.js";
-import { addPresetOptions, type PresetFlags, presetOverrides } from "./run.js";
+import { addPresetOptions, checkedExperiments, type PresetFlags } from "./run.js";
 import { untilSignal } from "./signals.js";
 
 interface SimOptions extends PresetFlags {
@@ -105,13 +104,7 @@ Examples:
   clocklab sim --vms 20 --duration 3600 --no-logs`,
     )
     .action(async (opts: SimOptions) => {
-      const experiments = resolveExperiments(opts.experiment, presetOverrides(opts));
-      const most = Math.max(...experiments.map((e) => e.vms));
-      if (opts.basePort + most - 1 > 65535) {
-        throw new UsageError(
-          `--base-port: ${opts.basePort} leaves too few ports below 65536 for ${most} VMs`,
-        );
-      }
+      const experiments = checkedExperiments(opts, opts.basePort);
       checkBounds(experiments.map(planOf), {
         maxRate: MAX_SIM_RATE,
         force: opts.force,

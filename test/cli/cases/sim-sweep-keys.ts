@@ -75,6 +75,12 @@ export const cases: EdgeCase[] = [
     stderr: /^clocklab: --base-port: 65535 leaves too few ports below 65536 for 3 VMs$/,
   },
   {
+    name: "sim with a duration too short for the slowest VM to tick",
+    args: ["sim", "--duration", "0.1"],
+    stderr:
+      /^clocklab: --duration: expected at least 1 s, one tick of the slowest VM \(rate 1\/s: --rate-min 1 of standard\), got "0.1"$/,
+  },
+  {
     name: "sim with 5 VMs from port 65533",
     args: ["sim", "--vms", "5", "--event-range", "10", "--base-port", "65533"],
     stderr: /^clocklab: --base-port: 65533 leaves too few ports below 65536 for 5 VMs$/,

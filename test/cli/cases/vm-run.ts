@@ -346,7 +346,7 @@ export const cases: EdgeCase[] = [
   {
     name: "run --base-port without room for the VMs",
     args: ["run", "--base-port", "65535"],
-    stderr: /^clocklab: --base-port: 65535 leaves too few ports below 65536 for the VMs$/,
+    stderr: /^clocklab: --base-port: 65535 leaves too few ports below 65536 for 3 VMs$/,
   },
   {
     name: "run --on-failure unknown",
