@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type CliProcess, startProcess } from "../helpers/processes.js";
 
 /** Debian's Python, with python3-zmq and python3-msgpack (`.ci/run` installs them). */
 export const PYTHON = "/usr/bin/python3";
@@ -49,37 +50,7 @@ export function packWithPython(items: readonly PythonItem[]): Buffer[] {
     .map((line) => Buffer.from(line, "hex"));
 }
 
-/** A finished Python process. */
-export interface PythonFinished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-const live = new Set<ChildProcess>();
-
-/** Starts test/foreign/vm.py with `args`, killed after `limitMs` at the latest. */
-export function startPythonVm(
-  args: string[],
-  limitMs = 30_000,
-): { child: ChildProcess; done: Promise<PythonFinished> } {
-  const child = spawn(PYTHON, [here("vm.py"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  live.add(child);
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const limit = setTimeout(() => child.kill("SIGKILL"), limitMs);
-  const done = new Promise<PythonFinished>((resolve) => {
-    child.once("exit", (code, signal) => {
-      clearTimeout(limit);
-      live.delete(child);
-      setImmediate(() => resolve({ code, signal, stderr }));
-    });
-  });
-  return { child, done };
-}
-
-/** Kills every Python VM still running; for `after` hooks. */
-export function killPythonVms(): void {
-  for (const child of live) child.kill("SIGKILL");
-  live.clear();
+/** Starts test/foreign/vm.py with `args`, killed after `limitMs` at the latest and by `killAll`. */
+export function startPythonVm(args: string[], limitMs = 30_000): CliProcess {
+  return startProcess(PYTHON, [here("vm.py"), ...args], limitMs);
 }

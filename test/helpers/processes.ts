@@ -38,10 +38,15 @@ const live = new Set<ChildProcess>();
  */
 export function startCli(args: string[], limitMs = 30_000, prefix: string[] = []): CliProcess {
   const command = [...prefix, process.execPath, "--import", "tsx", CLI, ...args];
-  const child = spawn(command[0] as string, command.slice(1), {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return startProcess(command[0] as string, command.slice(1), limitMs);
+}
+
+/**
+ * Starts any program from the project's root as a real OS process, its output kept, killed after
+ * `limitMs` at the latest and by `killAll`.
+ */
+export function startProcess(program: string, args: string[], limitMs = 30_000): CliProcess {
+  const child = spawn(program, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   let stdout = "";
   let stderr = "";
@@ -59,7 +64,17 @@ export function startCli(args: string[], limitMs = 30_000, prefix: string[] = []
   return { child, done };
 }
 
-/** Kills every process `startCli` started that is still alive; for `after` hooks. */
+/** Whether a process with this pid still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills every process `startCli` or `startProcess` started that is still alive; for `after` hooks. */
 export function killAll(): void {
   for (const child of live) child.kill("SIGKILL");
   live.clear();

@@ -6,13 +6,12 @@ import { after, describe, it } from "node:test";
 import type { InspectReport } from "../../src/analysis/inspect.js";
 import { readLog } from "../../src/log/reader.js";
 import type { LogRecord, StartRecord, StopRecord } from "../../src/log/schema.js";
-import { killPythonVms, pythonMissing, skipWithoutPython, startPythonVm } from "../foreign/python.js";
+import { pythonMissing, skipWithoutPython, startPythonVm } from "../foreign/python.js";
 import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-foreign-"));
 after(() => {
   killAll();
-  killPythonVms();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readLog } from "../../src/log/reader.js";
 import type { Manifest } from "../../src/run/manifest.js";
-import { freePortBlock, killAll, startCli } from "../helpers/processes.js";
+import { alive, freePortBlock, killAll, startCli } from "../helpers/processes.js";
 import { analyzeFolder } from "../helpers/trial-logs.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-run-"));
@@ -33,15 +33,6 @@ async function untilTicking(logDir: string): Promise<Manifest | undefined> {
 
 const manifestOf = (runDir: string) => JSON.parse(readFileSync(join(runDir, "run.json"), "utf8")) as Manifest;
 const runDirOf = (stdout: string) => /^run (\S+):/m.exec(stdout)?.[1] ?? "";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // The VMs of these runs start through tsx, several at once on a 2-core machine: --start-delay 4000
 // gives them time to listen before their shared first tick, so checks see an orderly run.

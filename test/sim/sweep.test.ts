@@ -9,7 +9,7 @@ import { checkGrid, intList, workersFor } from "../../src/cli/sweep.js";
 import { UsageError } from "../../src/errors.js";
 import { runCell } from "../../src/sweep/cell.js";
 import { runCells } from "../../src/sweep/pool.js";
-import { killAll, startCli } from "../helpers/processes.js";
+import { alive, killAll, startCli } from "../helpers/processes.js";
 import { until } from "../helpers/until.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-sweep-"));
@@ -25,15 +25,6 @@ function childrenOf(pid: number): number[] | undefined {
     return text === "" ? [] : text.split(" ").map(Number);
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
