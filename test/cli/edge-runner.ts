@@ -31,7 +31,8 @@ export function cliCommand(): { argv: string[]; what: string } {
     return { argv: [process.execPath, DIST], what: "dist/cli/index.js" };
   }
   return {
-    argv: [process.execPath, "--import", "tsx", join(ROOT, "src/cli/index.ts")],
+    // tsx by its full address: the row runs in a fresh folder, where `--import tsx` finds nothing.
+    argv: [process.execPath, "--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/index.ts")],
     what: "src/cli/index.ts through tsx (dist missing or older than src)",
   };
 }
