@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { ticksFor } from "../vm/scheduler.js";
 
 /**
  * What is feasible, said before anything starts: caps on the tick rate a VM can keep, on ticks
@@ -99,11 +100,6 @@ export interface Estimate {
   bytes: number;
 }
 
-/** Ticks of a VM at `rate` over `durationS` (the VM's floor(rate x duration)). */
-export function ticksOf(rate: number, durationS: number): number {
-  return Math.floor(rate * durationS + 1e-9);
-}
-
 /** Sums a plan's records and bytes; `copies` runs it several times (compare's transports). */
 export function estimate(plan: readonly PlannedExperiment[], copies = 1): Estimate {
   let ticksPerVm = 0;
@@ -111,7 +107,7 @@ export function estimate(plan: readonly PlannedExperiment[], copies = 1): Estima
   let recordsPerTrial = 0;
   let bytes = 0;
   for (const exp of plan) {
-    const ticks = exp.rates.map((r) => ticksOf(r, exp.durationS));
+    const ticks = exp.rates.map((r) => ticksFor(r, exp.durationS));
     const trial = ticks.reduce((s, t) => s + t + 2, 0);
     ticksPerVm = Math.max(ticksPerVm, ...ticks);
     recordsPerTrial = Math.max(recordsPerTrial, trial);
@@ -143,7 +139,7 @@ export function checkPlan(
           : `${count(fastest)} ticks/s`;
       throw new BoundError(field, `${how}, more than a VM can tick (${count(limits.maxRate)}/s) ${GO_PAST}`);
     }
-    const ticks = ticksOf(fastest, exp.durationS);
+    const ticks = ticksFor(fastest, exp.durationS);
     if (ticks > MAX_TICKS_PER_VM) {
       throw new BoundError(
         "durationS",
@@ -163,7 +159,7 @@ export function checkPlan(
 function describePlan(plan: readonly PlannedExperiment[], copies: number, copiesOf: string): string {
   const parts = plan.map(
     (e) =>
-      `${count(e.trials)} trials x ${e.rates.length} VMs x up to ${count(ticksOf(Math.max(...e.rates), e.durationS))} ticks`,
+      `${count(e.trials)} trials x ${e.rates.length} VMs x up to ${count(ticksFor(Math.max(...e.rates), e.durationS))} ticks`,
   );
   return `${parts.join(" + ")}${copies > 1 ? ` in each of ${count(copies)} ${copiesOf}` : ""}`;
 }
