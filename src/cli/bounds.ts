@@ -24,21 +24,37 @@ export const RUN_FLAGS: FlagNames = {
   trials: "--trials",
   logDir: "--log-dir",
   memory: "--no-logs",
+  host: "--host",
+  /** The keys folder `run --curve` writes in the run folder. */
+  dir: "--curve",
 };
 
+/** Fields every command spells the same way. */
+const SHARED_FLAGS: FlagNames = { force: "--force" };
+
+/** What an error below cli/ may say to do about it: "use `field` to `to`" (BoundError, DirError). */
+interface Hint {
+  field: string;
+  to: string;
+}
+
 /**
- * An error from below cli/ that names a field (`field`, `detail`: BoundError, DirError), told
- * again with the flag's name; any other value comes back as it was.
+ * An error from below cli/ that names a field (`field`, `detail`, maybe a `hint` naming another:
+ * BoundError, DirError, AddressError), told again with the flags' names; any other value comes
+ * back as it was.
  */
 export function withFlag(err: unknown, flags: FlagNames): unknown {
   if (!(err instanceof UsageError || err instanceof SetupError)) return err;
-  const { field, detail } = err as { field?: unknown; detail?: unknown };
+  const { field, detail, hint } = err as { field?: unknown; detail?: unknown; hint?: Hint };
   if (typeof field !== "string" || typeof detail !== "string") return err;
-  const flag = flags[field];
+  const names = { ...SHARED_FLAGS, ...flags };
+  const flag = names[field];
   if (flag === undefined) return err;
+  const use = hint === undefined ? "" : ` (use ${names[hint.field] ?? hint.field} to ${hint.to})`;
+  const message = `${flag}: ${detail}${use}`;
   return err instanceof UsageError
-    ? new UsageError(`${flag}: ${detail}`)
-    : new SetupError(`${flag}: ${detail}`, { cause: err.cause, exitCode: err.exitCode });
+    ? new UsageError(message)
+    : new SetupError(message, { cause: err.cause, exitCode: err.exitCode });
 }
 
 /** Runs `work`, telling its field errors with flag names. */

@@ -14,7 +14,8 @@ import type { LogRecord, LogSink } from "./schema.js";
 import { recordLine } from "./serialize.js";
 
 /**
- * A folder that cannot be made or is not a folder; `field` names the input (`logDir`, `dir`).
+ * A folder or file that cannot be written; `field` names the input (`logDir`, `dir`), `hint`
+ * what would do it anyway (`{ field: "force", to: "replace …" }`: "(use force to replace …)").
  * The OS error is in `reason` and its code in `detail`, not in `cause`: one short line to print.
  */
 export class DirError extends SetupError {
@@ -22,8 +23,9 @@ export class DirError extends SetupError {
     readonly field: string,
     readonly detail: string,
     readonly reason?: unknown,
+    readonly hint?: { field: string; to: string },
   ) {
-    super(`${field}: ${detail}`);
+    super(`${field}: ${detail}${hint === undefined ? "" : ` (use ${hint.field} to ${hint.to})`}`);
   }
 }
 
@@ -89,26 +91,26 @@ export interface FileSink extends LogSink {
 }
 
 /**
- * Opens a JSON Lines log, emptied first unless `append` (a restarted VM continuing the log of
- * its crashed incarnation). Each record is one `write` call of one complete line, issued
- * before `write` returns: a killed VM loses at most the record being written, and a torn line
- * can only ever be the last one.
+ * Opens a JSON Lines log in a folder that is there (makeDir), emptied first unless `append` (a
+ * restarted VM continuing the log of its crashed incarnation). Each record is one `write` call
+ * of one complete line, issued before `write` returns: a killed VM loses at most the record
+ * being written, and a torn line can only ever be the last one. Refuses with a DirError of field
+ * `logDir`.
  */
 export function openLogFile(path: string, append = false): FileSink {
   let fd: number;
   try {
-    makeDir(dirname(path), "logDir");
     fd = openSync(
       path,
       constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (append ? 0 : constants.O_TRUNC),
       0o644,
     );
   } catch (err) {
-    const cause = err instanceof DirError ? err.reason : err;
-    const code = (cause as NodeJS.ErrnoException).code ?? "error";
-    throw new SetupError(`--log-dir: cannot write ${path} (${code === "EEXIST" ? "ENOTDIR" : code})`, {
-      cause,
-    });
+    throw new DirError(
+      "logDir",
+      `cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      err,
+    );
   }
   let open = true;
   return {

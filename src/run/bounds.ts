@@ -43,13 +43,17 @@ export const MEMORY_BYTES_PER_RECORD = 320;
 /** Logs above this size are announced before the run starts. */
 export const LARGE_LOG_BYTES = 100 * 2 ** 20;
 
-/** A refused plan: `field` names the input at fault, `detail` says the estimate and the cap. */
+/**
+ * A refused plan: `field` names the input at fault, `detail` says the estimate and the cap, and
+ * `hint` what would go past it (field `force`), told as "(use force to go past it)".
+ */
 export class BoundError extends UsageError {
   constructor(
     readonly field: string,
     readonly detail: string,
+    readonly hint?: { field: string; to: string },
   ) {
-    super(`${field}: ${detail}`);
+    super(`${field}: ${detail}${hint === undefined ? "" : ` (use ${hint.field} to ${hint.to})`}`);
   }
 }
 
@@ -117,7 +121,8 @@ export function estimate(plan: readonly PlannedExperiment[], copies = 1): Estima
   return { ticksPerVm, records, recordsPerTrial, bytes };
 }
 
-const GO_PAST = "(use --force to go past it)";
+/** Every cap can be passed on purpose: the field `force` (cli/ tells it as its flag). */
+const GO_PAST = { field: "force", to: "go past it" };
 
 /**
  * Checks rates, ticks per VM and records per run against the caps; throws a BoundError naming
@@ -137,20 +142,22 @@ export function checkPlan(
         exp.multiplier !== 1
           ? `${count(fastest / exp.multiplier)} ticks/s x ${count(exp.multiplier)} = ${count(fastest)} ticks/s`
           : `${count(fastest)} ticks/s`;
-      throw new BoundError(field, `${how}, more than a VM can tick (${count(limits.maxRate)}/s) ${GO_PAST}`);
+      throw new BoundError(field, `${how}, more than a VM can tick (${count(limits.maxRate)}/s)`, GO_PAST);
     }
     const ticks = ticksFor(fastest, exp.durationS);
     if (ticks > MAX_TICKS_PER_VM) {
       throw new BoundError(
         "durationS",
-        `${count(exp.durationS)} s at ${count(fastest)} ticks/s is ${count(ticks)} ticks per VM, more than ${count(MAX_TICKS_PER_VM)} ${GO_PAST}`,
+        `${count(exp.durationS)} s at ${count(fastest)} ticks/s is ${count(ticks)} ticks per VM, more than ${count(MAX_TICKS_PER_VM)}`,
+        GO_PAST,
       );
     }
   }
   if (est.records > MAX_RECORDS_PER_RUN) {
     throw new BoundError(
       "trials",
-      `${describePlan(plan, limits.copies ?? 1, limits.copiesOf ?? "copies")} make ${count(est.records)} records, more than ${count(MAX_RECORDS_PER_RUN)} in a run ${GO_PAST}`,
+      `${describePlan(plan, limits.copies ?? 1, limits.copiesOf ?? "copies")} make ${count(est.records)} records, more than ${count(MAX_RECORDS_PER_RUN)} in a run`,
+      GO_PAST,
     );
   }
   return est;
@@ -169,7 +176,8 @@ export function checkDisk(bytes: number, freeBytes: number, force = false): void
   if (force || bytes <= freeBytes) return;
   throw new BoundError(
     "logDir",
-    `logs of up to ${formatBytes(bytes)} do not fit in the ${formatBytes(freeBytes)} free there ${GO_PAST}`,
+    `logs of up to ${formatBytes(bytes)} do not fit in the ${formatBytes(freeBytes)} free there`,
+    GO_PAST,
   );
 }
 
@@ -182,7 +190,8 @@ export function checkMemory(recordsPerTrial: number, heapLimitBytes: number, for
   if (force || need <= heapLimitBytes / 2) return;
   throw new BoundError(
     "memory",
-    `a trial of ${count(recordsPerTrial)} records kept in memory needs about ${formatBytes(need)}, more than the ${formatBytes(heapLimitBytes / 2)} it may use ${GO_PAST}`,
+    `a trial of ${count(recordsPerTrial)} records kept in memory needs about ${formatBytes(need)}, more than the ${formatBytes(heapLimitBytes / 2)} it may use`,
+    GO_PAST,
   );
 }
 

@@ -25,8 +25,9 @@ export function secretKeyFile(dir: string, id: string): string {
 /**
  * Writes a fresh key pair per VM id, and one file of every public key. Returns the public keys.
  * Refuses (a DirError naming `dir`) when `dir` is not a folder, or when a key file is there
- * already, unless `force`: secret keys are never replaced by accident. Each file is written
- * whole to a temporary name, created with mode 0600 for a secret, then renamed into place.
+ * already, unless `force`: secret keys are never replaced by accident. Every file is first
+ * written whole to a temporary name, created with mode 0600 for a secret; only when all are
+ * written are they renamed into place, so a failed write replaces no key.
  */
 export function writeKeys(
   dir: string,
@@ -37,19 +38,26 @@ export function writeKeys(
   const made = makeDir(dir, "dir");
   const present = options.force ? undefined : files.find((file) => existsSync(file));
   if (present !== undefined) {
-    throw new DirError("dir", `${present} exists already (use --force to replace the keys in ${dir})`);
+    throw new DirError("dir", `${present} exists already`, undefined, {
+      field: "force",
+      to: `replace the keys in ${dir}`,
+    });
   }
   const publicKeys: Record<string, string> = {};
+  const written: [temp: string, file: string][] = [];
   try {
     for (const id of ids) {
       const pair = zmq.curveKeyPair();
       publicKeys[id] = pair.publicKey;
-      writeWhole(secretKeyFile(dir, id), `${JSON.stringify({ id, ...pair }, null, 2)}\n`, 0o600);
+      const file = secretKeyFile(dir, id);
+      written.push([writeTemp(file, `${JSON.stringify({ id, ...pair }, null, 2)}\n`, 0o600), file]);
     }
-    writeWhole(join(dir, PUBLIC_KEYS_FILE), `${JSON.stringify(publicKeys, null, 2)}\n`, 0o644);
+    const file = join(dir, PUBLIC_KEYS_FILE);
+    written.push([writeTemp(file, `${JSON.stringify(publicKeys, null, 2)}\n`, 0o644), file]);
+    for (const [temp, file] of written) renameSync(temp, file);
   } catch (err) {
+    for (const [temp] of written) rmSync(temp, { force: true });
     if (made !== undefined) rmSync(made, { recursive: true, force: true });
-    if (err instanceof SetupError) throw err;
     throw new DirError(
       "dir",
       `cannot write keys in ${dir} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
@@ -59,18 +67,18 @@ export function writeKeys(
   return publicKeys;
 }
 
-/** Writes `text` to a fresh temporary file with `mode`, then renames it over `file`. */
-function writeWhole(file: string, text: string, mode: number): void {
+/** Writes `text` to a fresh temporary file beside `file`, with exactly `mode`; returns its name. */
+function writeTemp(file: string, text: string, mode: number): string {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(temp, text, { mode, flag: "wx" });
     // The mode given at creation is narrowed by the umask; make it exactly `mode`.
     chmodSync(temp, mode);
-    renameSync(temp, file);
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
   }
+  return temp;
 }
 
 /** Reads this VM's key pair and its peers' public keys from a keys folder, or says what is missing. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { SetupError } from "../../src/errors.js";
 import { formatRate, logFileName, parseLogFileName } from "../../src/log/paths.js";
-import { readLog, TornLineError } from "../../src/log/reader.js";
+import { BadLineError, readLog } from "../../src/log/reader.js";
 import { openLogFile } from "../../src/log/writer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "clocklab-log-"));
@@ -44,18 +44,18 @@ describe("log files", () => {
     appendFileSync(path, '{"event":"internal","t":3,"ti');
     assert.throws(
       () => readLog(path),
-      (err: unknown) => err instanceof TornLineError && err.line === 2,
+      (err: unknown) => err instanceof BadLineError && err.line === 2,
     );
   });
 
-  it("fails with a SetupError naming --log-dir when the folder cannot be written", () => {
+  it("fails with a SetupError naming the field logDir when the folder cannot be written", () => {
     const blocker = join(dir, "file");
     appendFileSync(blocker, "x");
     assert.throws(
       () => openLogFile(join(blocker, "sub", "a.jsonl")),
       (err: unknown) => {
         assert.ok(err instanceof SetupError);
-        assert.match(err.message, /^--log-dir: cannot write .* \(ENOTDIR\)$/);
+        assert.match(err.message, /^logDir: cannot write .* \(ENOTDIR\)$/);
         return true;
       },
     );
