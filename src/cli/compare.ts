@@ -4,15 +4,15 @@ import { Command, InvalidArgumentError } from "commander";
 import { compareGrid, compareTransports } from "../analysis/compare.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { formatTable } from "../analysis/table.js";
-import { makeDir, removeMade } from "../log/writer.js";
+import { makeDir } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
-import type { RunConfig } from "../run/config.js";
 import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
-import { checkPortsFree } from "../run/ports.js";
+import { checkPortsFree, runPorts } from "../run/ports.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
+import { flagged, RUN_FLAGS } from "./bounds.js";
 import type { CliIo } from "./io.js";
-import { checkHost, commaList } from "./parse.js";
+import { commaList } from "./parse.js";
 import {
   addExperimentOptions,
   checkRunBounds,
@@ -21,12 +21,6 @@ import {
   runConfigFromOptions,
 } from "./run.js";
 import { untilSignal } from "./signals.js";
-
-/** Every port a run of `config` uses: its largest experiment's, from --base-port up. */
-function portsOf(config: RunConfig): number[] {
-  const most = Math.max(...config.experiments.map((e) => e.vms));
-  return Array.from({ length: most }, (_, i) => config.basePort + i);
-}
 
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */
 export function compareCommand(registry: TransportRegistry, io: CliIo): Command {
@@ -60,11 +54,13 @@ Example:
       const seed = opts.seed ?? randomInt(0, 2 ** 31);
       const base = runConfigFromOptions({ ...opts, seed }, () => seed);
       checkRunBounds(base, io, opts.transports.length);
-      await checkHost(opts.host);
-      // Before the folder and the first header: a port in use leaves nothing behind.
-      await checkPortsFree(opts.host, portsOf(base));
       const dir = join(opts.logDir, `${runStamp(new Date())}-compare`);
-      const made = makeDir(dir, "--log-dir");
+      // The host and the ports (each transport's run checks them again) and the folder, before
+      // the first header: a refused compare prints nothing and leaves nothing behind.
+      await flagged(RUN_FLAGS, async () => {
+        await checkPortsFree(base.host, runPorts(base));
+        makeDir(dir, "logDir");
+      });
       let code = 0;
       for (const transport of opts.transports) {
         const config = {
@@ -74,19 +70,17 @@ Example:
         };
         io.out(`== ${transport}`);
         const result = await untilSignal((signal) =>
-          runExperiments(config, {
-            io,
-            signal,
-            entry: selfEntry(),
-            tty: liveTerminal(opts.color),
-            command: process.argv.slice(2),
-            summary: false,
-          }),
-        ).catch((err: unknown) => {
-          // Refused before a VM started (a port in use): no empty folder stays behind.
-          removeMade(made, dir);
-          throw err;
-        });
+          flagged(RUN_FLAGS, () =>
+            runExperiments(config, {
+              io,
+              signal,
+              entry: selfEntry(),
+              tty: liveTerminal(opts.color),
+              command: process.argv.slice(2),
+              summary: false,
+            }),
+          ),
+        );
         code = Math.max(code, result.code);
         if (result.code === 130) {
           io.setExitCode(130);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "../errors.js";
-import { isHost, listenProblem } from "../transport/address.js";
+import { isHost } from "../transport/address.js";
 import { ticksFor } from "../vm/scheduler.js";
 
 /**
@@ -48,13 +48,6 @@ export function milliseconds(max: number): (value: string) => number {
 
 /** The longest wait a flag in milliseconds takes (`--drain`, `--gap-timeout`): ten minutes. */
 export const MAX_WAIT_MS = 600_000;
-
-/** A non-negative finite number (milliseconds and the like). */
-export function nonNegative(value: string): number {
-  const n = value.trim() === "" ? Number.NaN : Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got "${value}"`);
-  return n;
-}
 
 /** Any text but the empty string (a folder, a name): `what` says what was expected. */
 export function nonEmpty(what: string): (value: string) => string {
@@ -105,7 +98,10 @@ export function commaList<T>(spec: ListSpec<T>): (value: string) => T[] {
   };
 }
 
-/** `--host`: an IP address or a host name (whether it can be listened on is checked later). */
+/**
+ * `--host`: an IP address or a host name. Whether it can be listened on is checked where the VMs
+ * listen (run's port check, a VM's own listen).
+ */
 export function host(value: string): string {
   if (!isHost(value.trim())) {
     throw new InvalidArgumentError(
@@ -115,10 +111,12 @@ export function host(value: string): string {
   return value.trim();
 }
 
-/** Refuses a `--host` nothing can listen on (another machine's address, an unknown name). */
-export async function checkHost(address: string): Promise<void> {
-  const problem = await listenProblem(address);
-  if (problem !== undefined) throw new UsageError(`--host: cannot listen on ${address}: ${problem}`);
+/**
+ * The slowest rate a VM can get, for checkSomeTick: `rate` (ticks/s, from the flags `from`) times
+ * `multiplier`, and the flags it comes from, e.g. "--rate-min 1 x --multiplier 2".
+ */
+export function slowestRate(rate: number, from: string, multiplier: number): [number, string] {
+  return [rate * multiplier, multiplier === 1 ? from : `${from} x --multiplier ${multiplier}`];
 }
 
 /**

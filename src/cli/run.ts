@@ -1,7 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { makeDir, removeMade } from "../log/writer.js";
 import { MAX_REAL_RATE, planOf } from "../run/bounds.js";
 import {
   type ExperimentConfig,
@@ -15,13 +14,12 @@ import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
-import { checkBounds, RUN_FLAGS } from "./bounds.js";
+import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
 import {
-  checkHost,
   checkSomeTick,
   commaList,
   host,
@@ -30,6 +28,7 @@ import {
   milliseconds,
   nonEmpty,
   positive,
+  slowestRate,
 } from "./parse.js";
 import { untilSignal } from "./signals.js";
 import { curveFor } from "./vm.js";
@@ -52,7 +51,7 @@ export interface RunOptions extends FaultFlags, PresetFlags {
 }
 
 /** Parses `--rates 1,3,6`. */
-export const rateList = commaList({
+const rateList = commaList({
   item: positive(0),
   what: "two or more rates > 0",
   each: "a rate > 0",
@@ -95,7 +94,6 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
   };
 }
 
-/** The slowest rate a VM of `e` can get, and the flags it comes from (for messages). */
 /**
  * The experiments the preset and flags describe, checked as `run` and `sim` both need: every VM
  * ticks at least once, and every VM id (a port, from `basePort` on) is a port.
@@ -110,11 +108,11 @@ export function checkedExperiments(opts: PresetFlags, basePort: number): Experim
   return experiments;
 }
 
+/** The slowest rate a VM of `e` can get, and the flags it comes from (for messages). */
 function slowestOf(e: ExperimentConfig): [number, string] {
-  const base = e.rates === undefined ? e.rateMin : Math.min(...e.rates);
-  const from =
-    e.rates === undefined ? `--rate-min ${e.rateMin} of ${e.name}` : `--rates ${e.rates.join(",")}`;
-  return [base * e.multiplier, e.multiplier === 1 ? from : `${from} x --multiplier ${e.multiplier}`];
+  return e.rates === undefined
+    ? slowestRate(e.rateMin, `--rate-min ${e.rateMin} of ${e.name}`, e.multiplier)
+    : slowestRate(Math.min(...e.rates), `--rates ${e.rates.join(",")}`, e.multiplier);
 }
 
 /**
@@ -155,7 +153,7 @@ export function addPresetOptions(command: Command): Command {
 }
 
 /** The preset overrides among parsed flags, for resolveExperiments. */
-export function presetOverrides(opts: PresetFlags): Overrides {
+function presetOverrides(opts: PresetFlags): Overrides {
   return {
     vms: opts.vms,
     trials: opts.trials,
@@ -286,17 +284,13 @@ Exit status: 0 all good, 1 a VM failed or a check failed, 2 bad usage, 130 inter
     .action(async (opts: RunOptions) => {
       const config = runConfigFromOptions(opts, () => randomInt(0, 2 ** 31));
       checkRunBounds(config, io);
-      await checkHost(config.host);
-      // One level at a time: a file in the way or /proc/x is one line, not an endless mkdir.
-      const made = makeDir(config.logDir, "--log-dir");
       const tty = liveTerminal(opts.color);
+      // The orchestrator checks the host and the ports before it makes the run folder.
       const result = await untilSignal((signal) =>
-        runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),
-      ).catch((err: unknown) => {
-        // Refused before a VM started (a port in use): no empty folder stays behind.
-        removeMade(made, config.logDir);
-        throw err;
-      });
+        flagged(RUN_FLAGS, () =>
+          runExperiments(config, { io, signal, entry: selfEntry(), tty, command: process.argv.slice(2) }),
+        ),
+      );
       if (opts.seed === undefined)
         io.out(`seed ${config.seed} (drawn; --seed ${config.seed} repeats this run)`);
       io.setExitCode(result.code);

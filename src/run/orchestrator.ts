@@ -1,16 +1,16 @@
-import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, symlinkSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "../cli/io.js";
-import { SetupError } from "../errors.js";
+import { makeDir } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { loadKeys, writeKeys } from "../transport/curve.js";
 import { VERSION } from "../version.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
 import { hostInfo, type Manifest, writeManifest } from "./manifest.js";
-import { checkPortsFree, ephemeralRange } from "./ports.js";
+import { checkPortsFree, ephemeralRange, runPorts } from "./ports.js";
 import { LogTail } from "./tail.js";
 import { type CliEntry, experimentDir, type RunningVm, spawnTrial, stopAll } from "./trial.js";
 
@@ -66,10 +66,8 @@ function trialSeconds(run: RunConfig, durationS: number): number {
 export async function runExperiments(run: RunConfig, env: RunEnvironment): Promise<RunResult> {
   const { io } = env;
   const most = Math.max(...run.experiments.map((e) => e.vms));
-  await checkPortsFree(
-    run.host,
-    Array.from({ length: most }, (_, i) => run.basePort + i),
-  );
+  // Binds every port on the host: also the check that the host can be listened on at all.
+  await checkPortsFree(run.host, runPorts(run));
   const [lo, hi] = ephemeralRange();
   if (run.basePort + most - 1 >= lo && run.basePort <= hi) {
     io.err(
@@ -77,11 +75,10 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     );
   }
   const runDir = run.runDir ?? join(run.logDir, `${runStamp(new Date())}-${run.label}`);
-  try {
-    mkdirSync(runDir, { recursive: true });
-  } catch (err) {
-    throw new SetupError(`--log-dir: cannot create ${runDir}`, { cause: err });
-  }
+  // After the ports, so a refused run leaves no folder. One level at a time (makeDir): a file in
+  // the way or /proc/x is one line naming the folder given (logDir first), not an endless mkdir.
+  if (run.runDir === undefined) makeDir(run.logDir, "logDir");
+  makeDir(runDir, "logDir");
   const manifest: Manifest = {
     clocklab: VERSION,
     status: "running",
@@ -116,7 +113,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
 
   outer: for (const exp of run.experiments) {
     const dir = experimentDir(runDir, exp);
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir, "logDir");
     for (let trial = 1; trial <= exp.trials; trial++) {
       if (env.signal.aborted) break outer;
       const spawnedAt = Date.now();

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { UsageError } from "../errors.js";
+import { hostRefusal } from "../transport/address.js";
+import type { RunConfig } from "./config.js";
 
 /** Resolves if `port` can be bound on `host` right now; rejects with the OS error otherwise. */
 function probe(host: string, port: number): Promise<void> {
@@ -11,13 +13,24 @@ function probe(host: string, port: number): Promise<void> {
   });
 }
 
-/** Checks every port before anything starts, so a run never dies halfway on a taken port. */
+/** Every port a run of `run` uses: as many as its largest experiment has VMs, from `basePort` up. */
+export function runPorts(run: Pick<RunConfig, "experiments" | "basePort">): number[] {
+  const most = Math.max(...run.experiments.map((e) => e.vms));
+  return Array.from({ length: most }, (_, i) => run.basePort + i);
+}
+
+/**
+ * Checks every port before anything starts, so a run never dies halfway on a taken port. This is
+ * also the check of `host`: a host nothing can listen on is an AddressError of field `host`.
+ */
 export async function checkPortsFree(host: string, ports: readonly number[]): Promise<void> {
   for (const port of ports) {
     if (port > 65535) throw new UsageError(`--base-port: ports run up to ${ports.at(-1)}, past 65535`);
     try {
       await probe(host, port);
     } catch (err) {
+      const refused = hostRefusal(err, host);
+      if (refused !== undefined) throw refused;
       const code = (err as NodeJS.ErrnoException).code;
       const why =
         code === "EADDRINUSE" ? "is already in use" : `cannot be bound on ${host} (${code ?? "error"})`;

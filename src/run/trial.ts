@@ -83,7 +83,9 @@ export function spawnTrial(
       "--gap-timeout",
       String(run.gapTimeoutMs),
       "--quiet",
-      ...(run.force ? ["--force"] : []),
+      // Always: the run checked the bounds of all its VMs before starting any (or was forced
+      // past them), so each VM need not check its own share again.
+      "--force",
       ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
       ...faultArgs(run.faults),
       ...(curveDir === undefined ? [] : ["--curve", curveDir]),

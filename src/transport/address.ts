@@ -1,15 +1,29 @@
-import { createServer, isIP, isIPv4 } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { UsageError } from "../errors.js";
 import type { PeerAddress } from "./transport.js";
 
 /** Where VMs listen unless `--host` says otherwise: loopback only. */
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** Parses a port flag value: an integer 1-65535. */
-export function parsePort(value: string, flag: string): number {
+/**
+ * A refused address: `field` names the input at fault (`port`, `peers`, `host`), which cli/ tells
+ * as its flag. The OS error, if any, is in `reason`, not in `cause`: one short line to print.
+ */
+export class AddressError extends UsageError {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+    readonly reason?: unknown,
+  ) {
+    super(`${field}: ${detail}`);
+  }
+}
+
+/** Parses a port: an integer 1-65535. `field` names the input, for the error. */
+export function parsePort(value: string, field: string): number {
   const port = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`${flag}: expected an integer 1-65535, got "${value}"`);
+    throw new AddressError(field, `expected an integer 1-65535, got "${value}"`);
   }
   return port;
 }
@@ -28,40 +42,46 @@ export function isHost(value: string): boolean {
 }
 
 /**
- * Why nothing can listen on `host` (a port chosen by the OS), or undefined when something can:
- * catches an address of another machine or a name that does not resolve before anything starts.
+ * Why the OS refuses to listen on a host, by error code: the host's fault, not the port's. The
+ * codes of a listen (net) and of a bind (libzmq, which answers ENODEV for a name it cannot find).
  */
-export function listenProblem(host: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      const why: Record<string, string> = {
-        EADDRNOTAVAIL: "not an address of this machine",
-        ENOTFOUND: "no such host",
-        EAI_AGAIN: "the name did not resolve",
-        EAFNOSUPPORT: "address family not supported here",
-        EACCES: "permission denied",
-      };
-      const code = err.code ?? "error";
-      resolve(`${why[code] ?? err.message} (${code})`);
-    });
-    server.listen({ host, port: 0, exclusive: true }, () => server.close(() => resolve(undefined)));
-  });
+const HOST_REFUSALS: Readonly<Record<string, string>> = {
+  EADDRNOTAVAIL: "not an address of this machine",
+  ENOTFOUND: "no such host",
+  ENODEV: "no such host",
+  EAI_AGAIN: "the name did not resolve",
+  EAFNOSUPPORT: "address family not supported here",
+};
+
+/**
+ * The refusal of a listen on `host` (err: the OS error) when the host is at fault: an address of
+ * another machine, a name that does not resolve. Undefined when it is another fault (a port in use).
+ */
+export function hostRefusal(err: unknown, host: string): AddressError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === undefined ? undefined : HOST_REFUSALS[code];
+  return why === undefined
+    ? undefined
+    : new AddressError("host", `cannot listen on ${host}: ${why} (${code})`, err);
 }
 
-/** Parses `PORT` or `HOST:PORT` (IPv6 as `[::1]:PORT`). The peer's id is the port part. */
+/**
+ * Parses `PORT` or `HOST:PORT` (IPv6 as `[::1]:PORT`). The peer's id is the port part. Errors
+ * name the field `peers`.
+ */
 export function parsePeer(value: string, defaultHost = DEFAULT_HOST): PeerAddress {
   const match = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(value.trim());
   if (match === null) {
-    throw new UsageError(`--others: expected PORT or HOST:PORT, got "${value}"`);
+    throw new AddressError("peers", `expected PORT or HOST:PORT, got "${value}"`);
   }
   const host = match[1] ?? match[2] ?? defaultHost;
   if (!isHost(host)) {
-    throw new UsageError(
-      `--others: expected PORT or HOST:PORT with HOST an IP address or a name, got "${value}"`,
+    throw new AddressError(
+      "peers",
+      `expected PORT or HOST:PORT with HOST an IP address or a name, got "${value}"`,
     );
   }
-  const port = parsePort(match[3] ?? "", "--others");
+  const port = parsePort(match[3] ?? "", "peers");
   return { id: String(port), host, port };
 }
 

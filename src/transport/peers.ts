@@ -1,6 +1,6 @@
 import type { Server } from "node:net";
 import { SetupError } from "../errors.js";
-import { hostPort } from "./address.js";
+import { hostPort, hostRefusal } from "./address.js";
 import type { PeerAddress } from "./transport.js";
 
 /** What a stream transport keeps per peer: a way to send, and to wind down. */
@@ -40,10 +40,15 @@ export class PeerSenders<T extends PeerSender> {
   }
 }
 
-/** Listens on this VM's address; a taken port becomes the SetupError the CLI reports (exit 2). */
+/**
+ * Listens on this VM's address; a taken port becomes the SetupError the CLI reports (exit 2), a
+ * host of another machine or no host at all an AddressError of field `host`.
+ */
 export function listenOn(server: Server, self: PeerAddress): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
+      const refused = hostRefusal(err, self.host);
+      if (refused !== undefined) return reject(refused);
       const why =
         err.code === "EADDRINUSE"
           ? `--port: ${self.port} is already in use`
