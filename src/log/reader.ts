@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { bytesAt } from "../bytes.js";
 import { TickScanner } from "./scan.js";
 import type { LogRecord } from "./schema.js";
@@ -37,9 +37,6 @@ export class BadLineError extends Error {
   }
 }
 
-/** @deprecated The former name of BadLineError, from when every bad line was taken for a torn one. */
-export { BadLineError as TornLineError };
-
 /** Lines longer than this are not records (a binary file, a runaway line): skipped, not held. */
 export const MAX_LINE_BYTES = 16 << 20;
 
@@ -70,19 +67,18 @@ function badLine(file: string, line: number, problem: string, torn: boolean): Ba
     : { file, line, problem, torn };
 }
 
-/** Reads a whole log into memory, strictly: the first bad line throws BadLineError (tests). */
+/**
+ * Reads a whole log into memory, strictly: readLogLines, but the first bad line (or a file that
+ * cannot be read, line 0) throws BadLineError (tests).
+ */
 export function readLog(file: string): Located[] {
-  const text = readFileSync(file, "utf8");
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return lines.map((line, i) => {
-    const record = parseRecord(line);
-    if (typeof record === "string") {
-      const torn = i === lines.length - 1 && !text.endsWith("\n");
-      throw new BadLineError(badLine(file, i + 1, record, torn));
-    }
-    return { record, file, line: i + 1 };
-  });
+  return [
+    ...readLogLines(file, {
+      onBad: (bad) => {
+        throw new BadLineError(bad);
+      },
+    }),
+  ];
 }
 
 const CHUNK_BYTES = 1 << 20;
