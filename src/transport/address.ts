@@ -1,3 +1,4 @@
+import { lookup } from "node:dns/promises";
 import { isIP, isIPv4 } from "node:net";
 import { UsageError } from "../errors.js";
 import type { PeerAddress } from "./transport.js";
@@ -63,6 +64,21 @@ export function hostRefusal(err: unknown, host: string): AddressError | undefine
   return why === undefined
     ? undefined
     : new AddressError("host", `cannot listen on ${host}: ${why} (${code})`, err);
+}
+
+/**
+ * hostRefusal for a failed bind whose own error does not tell (libzmq answers EAGAIN for a name
+ * that does not resolve): looks the name up, only then, and says why it does not resolve.
+ */
+export async function lookupRefusal(err: unknown, host: string): Promise<AddressError | undefined> {
+  const refused = hostRefusal(err, host);
+  if (refused !== undefined || isIP(host) !== 0) return refused;
+  try {
+    await lookup(host);
+    return undefined;
+  } catch (failed) {
+    return hostRefusal(failed, host);
+  }
 }
 
 /**

@@ -75,7 +75,8 @@ function writeTemp(file: string, text: string, mode: number): string {
     // The mode given at creation is narrowed by the umask; make it exactly `mode`.
     chmodSync(temp, mode);
   } catch (err) {
-    rmSync(temp, { force: true });
+    // "wx": a name that was there already (EEXIST) is not ours to remove.
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") rmSync(temp, { force: true });
     throw err;
   }
   return temp;

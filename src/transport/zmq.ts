@@ -1,7 +1,7 @@
 import * as zmq from "zeromq";
 import { bytesAt } from "../bytes.js";
 import { SetupError } from "../errors.js";
-import { hostPort, hostRefusal } from "./address.js";
+import { hostPort, lookupRefusal } from "./address.js";
 import type { LinkSigner } from "./curve.js";
 import { SendQueue } from "./send-queue.js";
 import type { Transport, TransportHandlers, TransportOptions } from "./transport.js";
@@ -159,7 +159,7 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
         router.close();
         stopZap();
         const inUse = err instanceof Error && /in use/i.test(err.message);
-        const refused = inUse ? undefined : hostRefusal(err, options.self.host);
+        const refused = inUse ? undefined : await lookupRefusal(err, options.self.host);
         if (refused !== undefined) throw refused;
         throw new SetupError(
           inUse ? `--port: ${options.self.port} is already in use` : `cannot listen on ${endpoint}`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -41,6 +41,23 @@ describe("CURVE keys", () => {
       () => loadKeys(join(dir, "none"), "5001", []),
       /not found \(make keys with: clocklab keys\)/,
     );
+  });
+
+  it("replaces no key when --force fails partway: every file is written before any is renamed", () => {
+    const keys = join(dir, "keys-partway");
+    writeKeys(keys, ["5001", "5002"]);
+    const before = readFileSync(secretKeyFile(keys, "5001"), "utf8");
+    // The public keys' temporary file cannot be made: a folder holds its name.
+    const blocker = join(keys, `public-keys.json.${process.pid}.tmp`);
+    mkdirSync(blocker);
+    assert.throws(
+      () => writeKeys(keys, ["5001", "5002"], { force: true }),
+      (err: unknown) => err instanceof Error && /^dir: cannot write keys in .* \(EEXIST\)$/.test(err.message),
+    );
+    rmSync(blocker, { recursive: true });
+    assert.equal(readFileSync(secretKeyFile(keys, "5001"), "utf8"), before);
+    assert.deepEqual(readdirSync(keys).sort(), ["5001.secret.json", "5002.secret.json", "public-keys.json"]);
+    assert.ok(existsSync(join(keys, "public-keys.json")));
   });
 
   it("signs per link: what A signs for B, B checks as from A; nobody else's MAC matches", () => {
