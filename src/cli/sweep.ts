@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { makeDir, removeMade } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
@@ -15,18 +15,21 @@ import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
-import { integer, positive } from "./parse.js";
+import { commaList, integer, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-/** A list like `0,1,2`: integers >= `min`, no empty item (`1,,2`, `1,2,` and "" are refused). */
-export function intList(min: number): (value: string) => number[] {
-  return (value) => {
-    const items = value.split(",").map((s) => s.trim());
-    if (items.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)) || Number(s) < min)) {
-      throw new InvalidArgumentError(`expected integers >= ${min} separated by commas, got "${value}"`);
-    }
-    return [...new Set(items.map(Number))].sort((a, b) => a - b);
-  };
+/**
+ * A list like `0,1,2`: integers >= `min`, no empty item (`1,,2`, `1,2,` and "" are refused, the
+ * message says which item), each value once, in order.
+ */
+export function intList(min: number, example: string): (value: string) => number[] {
+  const list = commaList({
+    item: integer(min),
+    what: `integers >= ${min}`,
+    each: `an integer >= ${min}`,
+    example,
+  });
+  return (value) => [...new Set(list(value))].sort((a, b) => a - b);
 }
 
 /** Checks the grid against the other flags; throws a UsageError naming the flag. */
@@ -46,7 +49,10 @@ export function checkGrid(opts: Pick<SweepOptions, "spreads" | "eventRanges" | "
   }
 }
 
-/** Worker processes a sweep uses: what was asked, but no more than the cells or the cores. */
+/**
+ * Worker processes a sweep uses: what was asked, but no more than the cells or the cores. The one
+ * cap: runCells forks as many as it is given.
+ */
 export function workersFor(asked: number, cells: number, cores: number): number {
   return Math.max(1, Math.min(asked, cells, cores));
 }
@@ -81,13 +87,13 @@ export function sweepCommand(io: CliIo): Command {
     .option(
       "--spreads <list>",
       "rate spreads: rates drawn from [rate-max - spread, rate-max]",
-      intList(0),
+      intList(0, "0,1,2,3,5"),
       [0, 1, 2, 3, 5],
     )
     .option(
       "--event-ranges <list>",
       "event ranges (internal probability (range - VMs) / range)",
-      intList(2),
+      intList(2, "3,4,5,7,10"),
       [3, 4, 5, 7, 10],
     )
     .option("--vms <n>", "VMs per trial", integer(2, 1000), 3)

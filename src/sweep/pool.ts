@@ -13,8 +13,9 @@ export interface PoolResult {
 /**
  * Runs cells on `workers` child processes (one V8 each, so the cores work in parallel, and the
  * same loader flags as this process, so it also works from the TypeScript sources), in any
- * order; returns results in the order of `cells`. Aborting `signal` kills the workers at once
- * (they hold nothing but the cell at hand) and resolves with what was done.
+ * order; returns results in the order of `cells`. `workers` (>= 1) is used as given: the
+ * caller caps it at the cells and the cores, and says how many it used. Aborting `signal` kills
+ * the workers at once (they hold nothing but the cell at hand) and resolves with what was done.
  */
 export async function runCells(
   cells: Cell[],
@@ -29,7 +30,7 @@ export async function runCells(
   let next = 0;
   let done = 0;
   if (signal?.aborted) return { results, done, interrupted: true };
-  const children: ChildProcess[] = Array.from({ length: Math.max(1, Math.min(workers, cells.length)) }, () =>
+  const children: ChildProcess[] = Array.from({ length: workers }, () =>
     fork(script, [], {
       execArgv: process.execArgv,
       serialization: "advanced",

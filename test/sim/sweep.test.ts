@@ -81,12 +81,17 @@ describe("clocklab sweep", () => {
   });
 
   it("reads lists without empty items", () => {
-    const spreads = intList(0);
+    const spreads = intList(0, "0,1,2,3,5");
     assert.deepEqual(spreads("3, 0,1,3"), [0, 1, 3]);
     for (const bad of ["", "1,2,", ",1", "1,,2", " ", "1.5", "-1", "a", "1e3"]) {
       assert.throws(() => spreads(bad), /expected integers >= 0 separated by commas/, JSON.stringify(bad));
     }
-    assert.throws(() => intList(2)("1,3"), /expected integers >= 2/);
+    assert.throws(() => intList(2, "3,4,5,7,10")("1,3"), /expected integers >= 2/);
+    assert.throws(() => spreads("1,,2"), /, got "1,,2" \(item 2 is empty\)$/);
+    assert.throws(
+      () => intList(2, "3,4,5,7,10")("3,1"),
+      /expected integers >= 2 .*\(item 2, "1", is not an integer >= 2\)$/,
+    );
   });
 
   it("refuses a grid that would leave no cell or a range below the VMs, in one line", () => {

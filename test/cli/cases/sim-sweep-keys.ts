@@ -110,17 +110,31 @@ export const cases: EdgeCase[] = [
   {
     name: "sweep with an empty spread list",
     args: ["sweep", "--spreads", ""],
-    stderr: /--spreads.*expected integers >= 0 separated by commas, got ""$/,
+    stderr: /^clocklab: --spreads: expected integers >= 0 separated by commas \(e\.g\. 0,1,2,3,5\), got ""$/,
   },
   {
     name: "sweep with a trailing comma",
     args: ["sweep", "--spreads", "1,2,"],
-    stderr: /--spreads.*expected integers >= 0 separated by commas, got "1,2,"$/,
+    stderr:
+      /^clocklab: --spreads: expected integers >= 0 separated by commas \(e\.g\. 0,1,2,3,5\), got "1,2," \(item 3 is empty\)$/,
   },
   {
     name: "sweep with an empty event range item",
     args: ["sweep", "--event-ranges", "3,,5"],
-    stderr: /--event-ranges.*expected integers >= 2 separated by commas, got "3,,5"$/,
+    stderr:
+      /^clocklab: --event-ranges: expected integers >= 2 separated by commas \(e\.g\. 3,4,5,7,10\), got "3,,5" \(item 2 is empty\)$/,
+  },
+  {
+    name: "sweep with an empty spread item",
+    args: ["sweep", "--spreads", "1,,2"],
+    stderr:
+      /^clocklab: --spreads: expected integers >= 0 separated by commas \(e\.g\. 0,1,2,3,5\), got "1,,2" \(item 2 is empty\)$/,
+  },
+  {
+    name: "sweep with an event range that is not an integer",
+    args: ["sweep", "--event-ranges", "3,4.5"],
+    stderr:
+      /^clocklab: --event-ranges: expected integers >= 2 separated by commas \(e\.g\. 3,4,5,7,10\), got "3,4\.5" \(item 2, "4\.5", is not an integer >= 2\)$/,
   },
   {
     name: "sweep for a billion seconds",
