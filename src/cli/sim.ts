@@ -13,7 +13,7 @@ import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import type { CliIo } from "./io.js";
-import { integer } from "./parse.js";
+import { integer, nonEmpty } from "./parse.js";
 import { addPresetOptions, checkedExperiments, type PresetFlags } from "./run.js";
 import { untilSignal } from "./signals.js";
 
@@ -69,7 +69,7 @@ export function simCommand(io: CliIo): Command {
   return addPresetOptions(command)
     .option("--seed <n>", SEED_HELP, integer(0))
     .option("--latency <model>", "network delay: MS, uniform:MIN-MAX or exp:MEAN (ms)", "0.1")
-    .option("--log-dir <dir>", "where run folders go", RUN_DEFAULTS.logDir)
+    .option("--log-dir <dir>", "where run folders go", nonEmpty("a folder"), RUN_DEFAULTS.logDir)
     .option(
       "--base-port <port>",
       "id of the first VM (VM ids are ports, as in real runs)",

@@ -15,7 +15,7 @@ import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
-import { commaList, integer, positive } from "./parse.js";
+import { commaList, integer, nonEmpty, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
 /**
@@ -108,7 +108,7 @@ export function sweepCommand(io: CliIo): Command {
       integer(1, 256),
       availableParallelism(),
     )
-    .option("--log-dir <dir>", "where the sweep folder goes", "logs")
+    .option("--log-dir <dir>", "where the sweep folder goes", nonEmpty("a folder"), "logs")
     .option(
       "--force",
       `go past the bounds (${count(MAX_SIM_RATE)} ticks/s, ticks per trial, records per sweep, memory)`,

@@ -70,6 +70,11 @@ export const cases: EdgeCase[] = [
     stderr: /^clocklab: --log-dir: cannot write \/proc\/x \(ENOENT\): folders cannot be made there$/,
   },
   {
+    name: "sim --log-dir empty",
+    args: ["sim", "--log-dir", ""],
+    stderr: /^clocklab: --log-dir: expected a folder, got ""$/,
+  },
+  {
     name: "sim with a base port that leaves no room",
     args: ["sim", "--base-port", "65535"],
     stderr: /^clocklab: --base-port: 65535 leaves too few ports below 65536 for 3 VMs$/,
@@ -175,6 +180,11 @@ export const cases: EdgeCase[] = [
     ],
     setup: aFile,
     stderr: /^clocklab: --log-dir: cannot write a-file\/\S+-sweep \(ENOTDIR\): a file is in the way$/,
+  },
+  {
+    name: "sweep --log-dir empty",
+    args: ["sweep", "--log-dir", ""],
+    stderr: /^clocklab: --log-dir: expected a folder, got ""$/,
   },
 
   // keys
