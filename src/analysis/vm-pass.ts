@@ -427,7 +427,7 @@ export class VmPass {
 }
 
 /** How many of ticks 1..planned are due at or before wall time `t` (deadlines as the VM computes them). */
-export function ticksDueBy(start: Pick<StartRecord, "startAt" | "rate">, planned: number, t: number): number {
+function ticksDueBy(start: Pick<StartRecord, "startAt" | "rate">, planned: number, t: number): number {
   let n = Math.min(planned, Math.max(0, Math.floor(((t - start.startAt) * start.rate) / 1000) + 1));
   while (n < planned && dueTime(start, n + 1) <= t) n += 1;
   while (n > 0 && dueTime(start, n) > t) n -= 1;

@@ -30,7 +30,7 @@ function withExtras(description: string, extras: string[]): string {
 }
 
 /** An option's help line: its description, then required, choices and default. */
-export function optionDescription(option: Option): string {
+function optionDescription(option: Option): string {
   const value = shownDefault(option.defaultValue, option.defaultValueDescription, option.isBoolean());
   return withExtras(option.description, [
     option.mandatory ? "required" : "",
@@ -40,7 +40,7 @@ export function optionDescription(option: Option): string {
 }
 
 /** An argument's help line, in the same form. */
-export function argumentDescription(argument: Argument): string {
+function argumentDescription(argument: Argument): string {
   const value = shownDefault(argument.defaultValue, argument.defaultValueDescription, false);
   return withExtras(argument.description, [
     argument.argChoices === undefined ? "" : `one of ${argument.argChoices.join(", ")}`,

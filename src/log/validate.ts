@@ -109,7 +109,7 @@ const SHAPES: Record<LogRecord["event"], Shape> = {
 };
 
 /** The record kinds, in the order the specification lists them. */
-export const RECORD_KINDS = Object.keys(SHAPES) as LogRecord["event"][];
+const RECORD_KINDS = Object.keys(SHAPES) as LogRecord["event"][];
 
 /** A value in a message: JSON, cut short. */
 function show(value: unknown): string {

@@ -38,7 +38,7 @@ export function bytesPerRecord(vms: number): number {
 }
 
 /** Heap bytes one record takes when a trial is kept in memory (measured 250-290 B). */
-export const MEMORY_BYTES_PER_RECORD = 320;
+const MEMORY_BYTES_PER_RECORD = 320;
 
 /** Logs above this size are announced before the run starts. */
 export const LARGE_LOG_BYTES = 100 * 2 ** 20;

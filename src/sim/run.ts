@@ -38,7 +38,6 @@ export interface SimProgress {
   trials: number;
   doneS: number;
   totalS: number;
-  ticks: number;
 }
 
 export interface SimResult {
@@ -143,7 +142,6 @@ export async function simulateRun(
                 trials: exp.trials,
                 doneS: doneS + (exp.durationS * doneMs) / totalMs,
                 totalS,
-                ticks,
               }),
           },
         );
