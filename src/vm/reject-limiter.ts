@@ -84,9 +84,11 @@ export class RejectLimiter {
     }
   }
 
-  /** Writes the held rejects of every key whose interval has passed by `now`. */
+  /**
+   * Writes the held rejects of every key whose interval has passed by `now`. The caller skips
+   * it while `holding` is 0 (a tick then needs no clock reading either).
+   */
   flushDue(now: number): void {
-    if (this.#holding === 0) return;
     for (const byReason of this.#keys.values()) {
       for (const key of byReason.values()) {
         if (key.held > 0 && now - key.lastAt >= this.#intervalMs) this.#flush(key, now);
