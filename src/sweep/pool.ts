@@ -70,7 +70,9 @@ export async function runCells(
               if (next < cells.length || done < cells.length)
                 reject(new Error(`a sweep worker exited with ${sig ?? `code ${code}`}`));
             });
-            child.once("error", reject);
+            // Every "error" has a listener, also one after the first or after a stop (a failed
+            // kill or send): an EventEmitter throws an "error" nobody listens to.
+            child.on("error", reject);
             feed();
           }),
       ),
