@@ -87,6 +87,8 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
   const router = new zmq.Router({
     linger: 0,
     maxMessageSize: MAX_ZMQ_FRAME,
+    // libzmq binds and connects IPv4 only unless told otherwise.
+    ipv6: options.self.host.includes(":"),
     ...(secure === undefined
       ? {}
       : {
@@ -172,6 +174,7 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
         const socket = new zmq.Dealer({
           routingId,
           linger,
+          ipv6: peer.host.includes(":"),
           ...(secure === undefined || serverKey === undefined
             ? {}
             : {
