@@ -7,8 +7,12 @@ import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import { UsageError } from "../errors.js";
 import { loadReport } from "../report/load.js";
+import { RUN_DEFAULTS } from "../run/config.js";
 import type { CliIo } from "./io.js";
 import { unwritable } from "./writable.js";
+
+/** What inspect reads when given nothing: the newest run of the default log folder. */
+const LATEST = join(RUN_DEFAULTS.logDir, "latest");
 
 interface InspectOptions {
   json: boolean;
@@ -67,7 +71,7 @@ export function wantColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
 export function inspectCommand(io: CliIo): Command {
   return new Command("inspect")
     .description("check a run's logs against the clock rules and report jumps, drift, queues, latency")
-    .argument("[paths...]", "run folder, experiment folder or log files", ["logs/latest"])
+    .argument("[paths...]", "run folder, experiment folder or log files", [LATEST])
     .option("--json", "print the report as JSON (same content as the tables)", false)
     .option("--html [file]", "write a self-contained HTML report with charts (default: <run>/report.html)")
     .option("--png <dir>", "write every chart as SVG and PNG into <dir>")
@@ -101,6 +105,11 @@ Examples:
       const progress = (done: number, total: number) => {
         if (total > 3 && process.stderr.isTTY) process.stderr.write(`\rinspect: trial ${done}/${total}`);
       };
+      if (paths.length === 1 && paths[0] === LATEST && !existsSync(LATEST)) {
+        throw new UsageError(
+          `inspect: no run yet: ${LATEST} does not exist (clocklab run or clocklab sim makes one; or name a run folder or log files)`,
+        );
+      }
       const htmlPath = opts.html === true ? defaultHtmlPath(paths) : opts.html;
       checkOutputs(opts, htmlPath);
       const window = { windowOffsetMs: opts.window.offsetMs, windowMs: opts.window.lengthMs };

@@ -56,7 +56,8 @@ export const cases: EdgeCase[] = [
   {
     name: "inspect: no logs/latest yet",
     args: ["inspect"],
-    stderr: /^clocklab: inspect: no such file or folder "logs\/latest"$/,
+    stderr:
+      /^clocklab: inspect: no run yet: logs\/latest does not exist \(clocklab run or clocklab sim makes one; or name a run folder or log files\)$/,
   },
   {
     name: "inspect: a path that does not exist",
