@@ -80,6 +80,14 @@ const SWEEP_FLAGS = {
   logDir: "--log-dir",
 };
 
+/** Whether every clock rule held, as a sentence naming the cells where one did not. */
+function checksSentence(results: readonly CellResult[]): string {
+  const failed = results.filter((r) => !r.allChecksPass);
+  if (failed.length === 0) return "Every check passed in every trial of every cell.";
+  const cells = failed.map((r) => `spread ${r.spread}, range ${r.eventRange}`).join("; ");
+  return `Some check failed in ${failed.length} of ${results.length} cells (${cells}): run one with clocklab sim and inspect it.`;
+}
+
 /** `clocklab sweep`: many seeded simulated trials over a grid of rate spread and event range. */
 export function sweepCommand(io: CliIo): Command {
   return new Command("sweep")
@@ -118,7 +126,7 @@ export function sweepCommand(io: CliIo): Command {
       "after",
       `
 Writes logs/<timestamp>-sweep/sweep.csv (one row per cell) and report.html (a heatmap per figure):
-the mean jump of the slowest VM, the max queue and the max drift, each averaged over the trials.
+the mean jump of the slowest VM, the max queue and the max lag (maxLag), each averaged over the trials.
 
 Ctrl-C stops every worker; the cells done so far go to sweep.csv (or, when none is done,
 nothing is written), and the exit status is 130.
@@ -205,7 +213,8 @@ Example:
         join(dir, "report.html"),
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem}figure{display:inline-block;margin:1rem}</style></head>
-<body><h1>${title}</h1><p>${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${on}. Every check passed in every trial: ${results.every((r) => r.allChecksPass)}.</p>
+<body><h1>${title}</h1><p>${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${on}. ${checksSentence(results)} Every cell's figures, one row per cell: <a href="sweep.csv">sweep.csv</a>.</p>
+<ul>${METRICS.map((m) => `<li><b>${m.title}</b> (<code>${m.key}</code> in the CSV): ${m.explain}.</li>`).join("")}</ul>
 ${svgs.map((svg) => `<figure>${svg}</figure>`).join("\n")}</body></html>\n`,
       );
       io.out(sweepTables(results));

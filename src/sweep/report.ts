@@ -5,9 +5,23 @@ import type { CellResult } from "./cell.js";
 
 /** The figures a sweep shows, with how to name them. */
 export const METRICS = [
-  { key: "slowestMeanJump", title: "Mean jump of the slowest VM" },
-  { key: "maxQueue", title: "Max queue length (largest of any VM, mean over trials)" },
-  { key: "maxLag", title: "Max drift: how far the most-behind VM trailed the leader (mean over trials)" },
+  {
+    key: "slowestMeanJump",
+    title: "Mean jump of the slowest VM",
+    explain:
+      "how far the slowest VM's Lamport clock leaps on a receive (clock - previous - 1, over the receives that jumped), mean over trials",
+  },
+  {
+    key: "maxQueue",
+    title: "Max queue length",
+    explain: "the longest any VM's network queue grew, mean over trials",
+  },
+  {
+    key: "maxLag",
+    title: "Max lag",
+    explain:
+      "how far the most-behind VM's clock trailed the largest clock at the same wall time (the drift, with the sign turned), mean over trials",
+  },
 ] as const;
 
 type MetricKey = (typeof METRICS)[number]["key"];
@@ -16,7 +30,7 @@ type MetricKey = (typeof METRICS)[number]["key"];
 export function sweepTables(results: CellResult[]): string {
   const spreads = [...new Set(results.map((r) => r.spread))].sort((a, b) => a - b);
   const ranges = [...new Set(results.map((r) => r.eventRange))].sort((a, b) => a - b);
-  return METRICS.map(({ key, title }) => {
+  return METRICS.map(({ key, title, explain }) => {
     const headers = [
       "spread \\ range",
       ...ranges.map((e) => `${e} (${Math.round(internalOf(results, e) * 100)}% int)`),
@@ -25,7 +39,7 @@ export function sweepTables(results: CellResult[]): string {
       String(s),
       ...ranges.map((e) => results.find((r) => r.spread === s && r.eventRange === e)?.[key] ?? Number.NaN),
     ]);
-    return `${title}\n${formatTable(headers, rows).replace(/^/gm, "  ")}`;
+    return `${title} (${key}): ${explain}\n${formatTable(headers, rows).replace(/^/gm, "  ")}`;
   }).join("\n\n");
 }
 
@@ -42,6 +56,9 @@ export function sweepCsv(results: CellResult[]): string {
 
 /** A heatmap of one metric over the grid, value printed in each cell. */
 export function heatmap(results: CellResult[], key: MetricKey, title: string): ChartSpec {
+  // Viridis runs from dark purple to yellow: white figures on the dark half, black on the light.
+  const all = results.map((r) => r[key]).filter(Number.isFinite);
+  const middle = all.length === 0 ? 0 : (Math.min(...all) + Math.max(...all)) / 2;
   const values = results.map((r) => ({
     spread: r.spread,
     range: `${r.eventRange} (${Math.round(r.internal * 100)}%)`,
@@ -53,6 +70,7 @@ export function heatmap(results: CellResult[], key: MetricKey, title: string): C
     type: "ordinal",
     sort: { field: "order" },
     title: "event range (internal probability)",
+    axis: { labelAngle: 0 },
   };
   const y = {
     field: "spread",
@@ -62,7 +80,7 @@ export function heatmap(results: CellResult[], key: MetricKey, title: string): C
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
+    title: `${title} (${key})`,
     config: { font: "DejaVu Sans, Helvetica, Arial, sans-serif", view: { stroke: null } },
     data: { values },
     width: 380,
@@ -80,7 +98,7 @@ export function heatmap(results: CellResult[], key: MetricKey, title: string): C
         mark: { type: "text", fontSize: 12 },
         encoding: {
           text: { field: "value", type: "quantitative", format: ".2f" },
-          color: { value: "white" },
+          color: { condition: { test: `datum.value > ${middle}`, value: "black" }, value: "white" },
         },
       },
     ],

@@ -77,6 +77,12 @@ describe("clocklab sweep", () => {
     assert.equal(csv.length, 1 + 4);
     const html = readFileSync(join(root, dir, "report.html"), "utf8");
     assert.equal((html.match(/<svg/g) ?? []).length, 3);
+    // The page says what it shows in words and links the CSV it was drawn from.
+    assert.ok(html.includes('<a href="sweep.csv">sweep.csv</a>'));
+    assert.ok(html.includes("Every check passed in every trial of every cell."));
+    assert.doesNotMatch(html, /: (true|false)\./);
+    for (const key of ["slowestMeanJump", "maxQueue", "maxLag"])
+      assert.ok(html.includes(`<code>${key}</code>`), key);
     assert.ok(outs.some((l) => /4 cells x 2 trials: \d+ tick events/.test(l)));
   });
 
