@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
+import { latestLink } from "../log/paths.js";
 import { loadReport } from "../report/load.js";
 import { count, formatDuration, MAX_SIM_RATE, planOf } from "../run/bounds.js";
 import { RUN_DEFAULTS } from "../run/config.js";
@@ -139,7 +140,7 @@ Examples:
         io.out(
           runDir === undefined
             ? `sim interrupted after ${count(result.ticks)} ticks; nothing written (--no-logs)`
-            : `sim interrupted after ${count(result.ticks)} ticks; every log has its stop record; logs so far in ${runDir} (also ${join(opts.logDir, "latest")})`,
+            : `sim interrupted after ${count(result.ticks)} ticks; every log has its stop record; logs so far in ${runDir} (also ${latestLink(opts.logDir)})`,
         );
         io.setExitCode(130);
         return;

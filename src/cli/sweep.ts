@@ -10,7 +10,7 @@ import { count, MAX_SIM_RATE } from "../run/bounds.js";
 import { runStamp } from "../run/orchestrator.js";
 import type { Cell, CellResult } from "../sweep/cell.js";
 import { runCells } from "../sweep/pool.js";
-import { heatmap, METRICS, sweepCsv, sweepTables } from "../sweep/report.js";
+import { heatmap, METRICS, sweepCsv, sweepPage, sweepTables } from "../sweep/report.js";
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
@@ -79,14 +79,6 @@ const SWEEP_FLAGS = {
   memory: "--duration",
   logDir: "--log-dir",
 };
-
-/** Whether every clock rule held, as a sentence naming the cells where one did not. */
-function checksSentence(results: readonly CellResult[]): string {
-  const failed = results.filter((r) => !r.allChecksPass);
-  if (failed.length === 0) return "Every check passed in every trial of every cell.";
-  const cells = failed.map((r) => `spread ${r.spread}, range ${r.eventRange}`).join("; ");
-  return `Some check failed in ${failed.length} of ${results.length} cells (${cells}): run one with clocklab sim and inspect it.`;
-}
 
 /** `clocklab sweep`: many seeded simulated trials over a grid of rate spread and event range. */
 export function sweepCommand(io: CliIo): Command {
@@ -211,11 +203,12 @@ Example:
       const title = `clocklab sweep: ${cells.length} cells x ${opts.trials} trials x ${opts.duration} s, ${opts.vms} VMs, seed ${seed}`;
       writeFileSync(
         join(dir, "report.html"),
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem}figure{display:inline-block;margin:1rem}</style></head>
-<body><h1>${title}</h1><p>${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${on}. ${checksSentence(results)} Every cell's figures, one row per cell: <a href="sweep.csv">sweep.csv</a>.</p>
-<ul>${METRICS.map((m) => `<li><b>${m.title}</b> (<code>${m.key}</code> in the CSV): ${m.explain}.</li>`).join("")}</ul>
-${svgs.map((svg) => `<figure>${svg}</figure>`).join("\n")}</body></html>\n`,
+        sweepPage(
+          title,
+          `${ticks} simulated tick events in ${seconds.toFixed(1)} s on ${on}.`,
+          results,
+          svgs,
+        ),
       );
       io.out(sweepTables(results));
       io.out("");

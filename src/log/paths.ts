@@ -10,6 +10,11 @@ export function logFileName(dir: string, trial: number, vm: string, rate: number
   return join(dir, `trial-${trial}_vm-${vm}_rate-${formatRate(rate)}.jsonl`);
 }
 
+/** The link in a log folder that points at its newest run folder. */
+export function latestLink(logDir: string): string {
+  return join(logDir, "latest");
+}
+
 const NAME = /^trial-(\d+)_vm-([^_]+)_rate-([\d.]+)\.jsonl$/;
 
 /** Reads trial, VM id and rate back from a log file name, or undefined if it is not one. */

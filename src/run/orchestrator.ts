@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import type { CliIo } from "../cli/io.js";
+import { latestLink } from "../log/paths.js";
 import { makeDir } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { loadKeys, writeKeys } from "../transport/curve.js";
@@ -45,7 +46,7 @@ export function runStamp(d: Date): string {
 
 /** Points `<logDir>/latest` at the run folder (a relative link, so the tree can move). */
 export function pointLatest(runDir: string): void {
-  const link = join(dirname(runDir), "latest");
+  const link = latestLink(dirname(runDir));
   try {
     if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link);
     symlinkSync(basename(runDir), link);
@@ -174,7 +175,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     const { renderCharts, writeHtml } = await loadReport();
     io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
   }
-  io.out(`logs: ${runDir}${run.runDir === undefined ? ` (also ${join(run.logDir, "latest")})` : ""}`);
+  io.out(`logs: ${runDir}${run.runDir === undefined ? ` (also ${latestLink(run.logDir)})` : ""}`);
   const code = env.signal.aborted ? 130 : failedVms > 0 || !report.ok ? 1 : 0;
   return { code, runDir, manifest };
 }

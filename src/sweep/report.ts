@@ -104,3 +104,25 @@ export function heatmap(results: CellResult[], key: MetricKey, title: string): C
     ],
   };
 }
+
+/** Whether every clock rule held, as a sentence naming the cells where one did not. */
+function checksSentence(results: readonly CellResult[]): string {
+  const failed = results.filter((r) => !r.allChecksPass);
+  if (failed.length === 0) return "Every check passed in every trial of every cell.";
+  const cells = failed.map((r) => `spread ${r.spread}, range ${r.eventRange}`).join("; ");
+  return `Some check failed in ${failed.length} of ${results.length} cells (${cells}): run one with clocklab sim and inspect it.`;
+}
+
+/** The sweep's report.html: what ran, whether the checks held, each metric in words, its heatmap. */
+export function sweepPage(
+  title: string,
+  ran: string,
+  results: readonly CellResult[],
+  svgs: string[],
+): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem}figure{display:inline-block;margin:1rem}</style></head>
+<body><h1>${title}</h1><p>${ran} ${checksSentence(results)} Every cell's figures, one row per cell: <a href="sweep.csv">sweep.csv</a>.</p>
+<ul>${METRICS.map((m) => `<li><b>${m.title}</b> (<code>${m.key}</code> in the CSV): ${m.explain}.</li>`).join("")}</ul>
+${svgs.map((svg) => `<figure>${svg}</figure>`).join("\n")}</body></html>\n`;
+}
