@@ -49,10 +49,16 @@ export function decodeFrame(frame: Uint8Array, ctx: ValidationContext): Validati
     return { ok: false, reason: "oversize", detail: `${frame.byteLength} bytes > ${MAX_FRAME_BYTES}` };
   }
   let values: unknown[];
+  // A damaged frame makes msgpackr throw, and capturing the stack is most of what that costs;
+  // the verdict needs only the message. Restored before returning: nothing else sees the change.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     values = unpackr.unpackMultiple(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)) ?? [];
   } catch (err) {
     return { ok: false, reason: "decode", detail: err instanceof Error ? err.message : "not msgpack" };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
   if (values.length !== 1) {
     return { ok: false, reason: "decode", detail: `expected one msgpack value, got ${values.length}` };
