@@ -25,6 +25,8 @@ export interface VmStats {
   /** The VM's id; the log file's name when the log has no start record. */
   vm: string;
   rate: number;
+  /** Draws are 1..eventRange (from the start record): what the model of rate ratios needs. */
+  eventRange: number;
   ticks: number;
   planned: number;
   /**
@@ -357,6 +359,7 @@ function vmStats(p: VmPass, lag: VmStats["lag"] | undefined): VmStats {
   return {
     vm: p.vm,
     rate,
+    eventRange: p.start?.eventRange ?? Number.NaN,
     ticks,
     planned: p.planned ?? Number.NaN,
     due: p.due ?? Number.NaN,
