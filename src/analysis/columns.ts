@@ -1,4 +1,5 @@
 import type { ExperimentSummary, Spread } from "./experiment.js";
+import { round3 } from "./series.js";
 import { formatNumber } from "./table.js";
 import type { TrialAnalysis, VmStats } from "./trial.js";
 
@@ -12,35 +13,46 @@ export interface TableData {
 export const withSpread = (s: Spread): string =>
   s.sd === 0 ? formatNumber(s.mean) : `${formatNumber(s.mean)} ±${formatNumber(s.sd)}`;
 
-/** Per VM over an experiment's trials: the one summary both the terminal and the page show. */
+/** A ratio range as "0.25" or "0.25-0.5". */
+const range = (r: { min: number; max: number }): string =>
+  r.min === r.max ? formatNumber(r.min) : `${formatNumber(r.min)}-${formatNumber(r.max)}`;
+
+/**
+ * Per rank (1 = fastest VM of its trial) over an experiment's trials: the one summary the
+ * terminal, the page and --json share. Never per port: rates are drawn anew each trial.
+ */
 export function experimentGrid(e: ExperimentSummary): TableData {
   return {
     headers: [
-      "vm",
-      "trials",
+      "rank",
+      "VM-trials",
+      "rate ratio",
       "rate",
       "final clock",
-      "clock/rate/s",
+      "skipped/tick",
       "mean jump",
       "max jump",
+      "max lag",
+      "mean queue",
       "max queue",
       "latency p50 ms",
-      "max lag",
-      "tick p99 ms",
+      "tick late p99 ms",
     ],
-    rows: e.vms.map((v) => [
-      v.vm,
-      v.trials,
+    rows: e.ranks.map((g) => [
+      g.rank,
+      g.count,
+      range(g.ratio),
       ...[
-        v.rate,
-        v.finalClock,
-        v.clockPerRate,
-        v.jumpMean,
-        v.jumpMax,
-        v.queueMax,
-        v.latencyP50Ms,
-        v.lagMax,
-        v.latenessP99Ms,
+        g.rate,
+        g.finalClock,
+        g.skippedPerTick,
+        g.jumpMean,
+        g.jumpMax,
+        g.lagMax,
+        g.queueMean,
+        g.queueMax,
+        g.latencyP50Ms,
+        g.latenessP99Ms,
       ].map(withSpread),
     ]),
   };
@@ -58,25 +70,27 @@ export function trialGrid(t: TrialAnalysis): TableData {
     headers: [
       "vm",
       "rate",
+      "ratio",
       "ticks",
       "recv/send/int",
       "clock",
       "jumps",
-      "mean",
-      "p95",
-      "max",
+      "jump mean",
+      "jump p95",
+      "jump max",
       "queue max",
-      "lat p50 ms",
-      "p99",
+      "latency p50 ms",
+      "latency p99 ms",
       "lag max",
-      "late p99 ms",
-      "max",
+      "tick late p99 ms",
+      "tick late max ms",
       "pending",
       "rejected",
     ],
     rows: t.vms.map((v) => [
       v.vm,
       v.rate,
+      round3(v.rate / Math.max(...t.vms.map((x) => x.rate))),
       ticksCell(v),
       `${v.events.receive}/${v.events.send}/${v.events.internal}`,
       v.finalClock,

@@ -1,5 +1,6 @@
 import { experimentGrid, type TableData, trialGrid } from "./columns.js";
 import { crashLines } from "./crashes.js";
+import { findingsOf } from "./findings.js";
 import type { InspectReport } from "./inspect.js";
 import { interruptedLine, rejectLines, verdictLine } from "./notes.js";
 import { formatNumber, formatTable } from "./table.js";
@@ -39,7 +40,11 @@ export function renderText(report: InspectReport, style: Style): string {
     const verdict = e.ok ? style.good("all checks pass") : style.bad("CHECKS FAILED");
     const cut = e.interrupted > 0 ? `, ${style.bad(`${e.interrupted} INTERRUPTED`)}` : "";
     out.push(style.bold(`== ${e.experiment}: ${e.trials} trial(s), ${verdict}${cut}`));
-    out.push(indent(`mean ±sd over trials, per VM:\n${text(experimentGrid(e))}`));
+    out.push(
+      indent(
+        `by rank in its trial (1 = fastest; equal rates share a rank), mean ±sd over the VM-trials of a rank:\n${text(experimentGrid(e))}`,
+      ),
+    );
     for (const t of report.trials.filter((x) => x.experiment === e.experiment)) {
       const interrupted = interruptedLine(t);
       out.push(
@@ -58,6 +63,8 @@ export function renderText(report: InspectReport, style: Style): string {
     }
     out.push("");
   }
+  const findings = findingsOf(report);
+  if (findings.length > 0) out.push(style.bold("findings:"), ...findings.map((f) => `- ${f.text}`), "");
   const verdict = verdictLine(report);
   out.push(verdict.ok ? style.good(verdict.text) : style.bad(verdict.text));
   return out.join("\n");

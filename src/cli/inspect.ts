@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { writeEventsCsv, writeSummaryCsv } from "../analysis/export-csv.js";
 import { writeShiviz } from "../analysis/export-shiviz.js";
+import { findingsOf } from "../analysis/findings.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import { UsageError } from "../errors.js";
@@ -116,7 +117,7 @@ Examples:
       const window = { windowOffsetMs: opts.window.offsetMs, windowMs: opts.window.lengthMs };
       const report = await inspectPaths(paths, window, progress);
       if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
-      if (opts.json) io.out(JSON.stringify(report, null, 2));
+      if (opts.json) io.out(JSON.stringify({ ...report, findings: findingsOf(report) }, null, 2));
       else io.out(renderText(report, makeStyle(opts.color && wantColour(process.stdout, process.env))));
       const groups = report.trials.map((t) => ({ experiment: t.experiment, trial: t.trial, files: t.files }));
       const written: string[] = [];
