@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { UsageError } from "../errors.js";
 import { discoverTrials } from "./discover.js";
 import { type ExperimentSummary, summarizeExperiments } from "./experiment.js";
+import { type RunInfo, readRunInfo } from "./run-info.js";
 import { type AnalyzeOptions, analyzeTrial, fileSource, type TrialAnalysis } from "./trial.js";
 
 /** What `inspect` reports: every trial, and every experiment summarised over its trials. */
@@ -17,6 +17,8 @@ export interface InspectReport {
   interrupted: boolean;
   /** `status` from the run folder's run.json, when one folder with one was inspected. */
   runStatus?: string;
+  /** What run.json says was run (command, seed, when, host, transport, faults, rates), if found. */
+  run?: RunInfo;
   trials: TrialAnalysis[];
   experiments: ExperimentSummary[];
 }
@@ -40,7 +42,8 @@ export async function inspectPaths(
     onTrial?.(trials.length, groups.length);
   }
   refuseNonLogs(trials);
-  return reportOf(paths, trials, runStatus(paths));
+  const run = readRunInfo(paths);
+  return reportOf(paths, trials, run?.status, run);
 }
 
 /**
@@ -58,25 +61,19 @@ function refuseNonLogs(trials: TrialAnalysis[]): void {
   throw new UsageError(`inspect: not one line of ${what} is a clocklab log record${why}`);
 }
 
-/** The run.json `status` of the one run folder inspected, if any. */
-function runStatus(paths: readonly string[]): string | undefined {
-  const [only] = paths;
-  if (paths.length !== 1 || only === undefined) return undefined;
-  try {
-    const status = (JSON.parse(readFileSync(join(only, "run.json"), "utf8")) as { status?: unknown }).status;
-    return typeof status === "string" ? status : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A report over analysed trials: verdict and per-experiment summaries derived from them. */
-export function reportOf(paths: readonly string[], trials: TrialAnalysis[], status?: string): InspectReport {
+export function reportOf(
+  paths: readonly string[],
+  trials: TrialAnalysis[],
+  status?: string,
+  run?: RunInfo,
+): InspectReport {
   return {
     paths: [...paths],
     ok: trials.every((t) => t.checks.every((c) => c.ok)),
     interrupted: status === "interrupted" || trials.some((t) => t.interrupted),
     ...(status === undefined ? {} : { runStatus: status }),
+    ...(run === undefined ? {} : { run }),
     trials,
     experiments: summarizeExperiments(trials),
   };

@@ -5,6 +5,8 @@ import { interruptedLine, verdictLine } from "../analysis/notes.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
 import { VERSION } from "../version.js";
+import { esc } from "./escape.js";
+import { runHeader } from "./header.js";
 
 /** A chart ready for the page. */
 export interface RenderedChart {
@@ -12,10 +14,10 @@ export interface RenderedChart {
   name: string;
   title: string;
   svg: string;
+  /** A sentence under the chart saying what it shows or why it looks as it does. */
+  caption?: string;
 }
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 const num = (x: number) => esc(formatNumber(x));
 
 function table({ headers, rows }: TableData): string {
@@ -70,7 +72,10 @@ export function renderHtml(
       .join("\n");
     const figs = charts
       .filter((c) => c.experiment === e.experiment)
-      .map((c) => `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}</figure>`)
+      .map(
+        (c) =>
+          `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}${c.caption === undefined ? "" : `<figcaption>${esc(c.caption)}</figcaption>`}</figure>`,
+      )
       .join("\n");
     return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}${e.interrupted > 0 ? `, <span class="badt">${e.interrupted} INTERRUPTED</span>` : ""}</small></h2>
 <h3>Summary (mean ± sd over trials)</h3>${summary}
@@ -81,16 +86,19 @@ export function renderHtml(
 <html lang="en"><head><meta charset="utf-8"><title>clocklab report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:2rem;color:#222;max-width:1400px}
-h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:1.5rem auto;padding:0 1.5rem;color:#222;max-width:1400px;line-height:1.4}
+h1{margin-bottom:.4rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
 small{font-weight:normal;color:#666}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 thead{background:#f4f4f4}tr.bad td{background:#fde8e8}.okt{color:#17803d}.badt{color:#c0262d;font-weight:bold}
 .v{font-family:monospace;font-size:.8rem}details{margin:.4rem 0}summary{cursor:pointer}
-figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
+figure{margin:1.5rem 0}svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444;max-width:60rem}
+.banner{background:#fde8e8;border:2px solid #c0262d;padding:.6rem .8rem;font-size:1.05rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.6rem 0;font-size:.95rem}
+dl.facts dt{font-weight:bold;color:#444}dl.facts dd{margin:0}code{background:#f4f4f4;padding:0 .2rem}
+h2.rates-title{font-size:1.1rem;border:0;margin-top:1rem}table.rates .fast{font-weight:bold}
 </style></head><body>
-<h1>clocklab report</h1>
-<p>${esc(report.paths.join(", "))}: ${report.trials.length} trial(s), ${verdict(report)}. Generated ${esc(generatedAt.toISOString())} by clocklab ${esc(VERSION)}.</p>
+${runHeader(report, verdict(report), generatedAt, VERSION)}
 ${lead === undefined ? "" : `<section><h2>${esc(lead.title)}</h2><p>${esc(lead.note)}</p>${table(lead.table)}</section>`}
 ${sections.join("\n")}
 </body></html>
