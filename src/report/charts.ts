@@ -3,11 +3,12 @@ import type { TrialAnalysis } from "../analysis/trial.js";
 /** A Vega-Lite spec (kept loose: the compiler validates it). */
 export type ChartSpec = Record<string, unknown>;
 
-/** One chart of the report: a file-safe name, a title, and its spec. */
+/** One chart of the report: a file-safe name, a title, its spec, and maybe a sentence under it. */
 export interface Chart {
   name: string;
   title: string;
   spec: ChartSpec;
+  caption?: string;
 }
 
 const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
@@ -15,93 +16,252 @@ const CONFIG = {
   font: FONT,
   view: { stroke: "#ddd" },
   axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 12, titleFontSize: 12 },
   title: { fontSize: 14, anchor: "start" },
+  concat: { spacing: 28 },
 };
+
+/** The width charts share: the page is 1,400 px wide, less its margins. */
+const PAGE_PX = 1340;
+/** What a small chart adds beside its plot: the y axis with its title, and the spacing. */
+const AXIS_PX = 90;
+
+/**
+ * Colours in rank order (the fastest VM first), far apart in hue and lightness and safe for
+ * colour-blind readers (Okabe-Ito's blue, orange, green, purple, then the rest of theirs).
+ */
+export const PALETTE = [
+  "#0072b2",
+  "#e69f00",
+  "#009e73",
+  "#cc79a7",
+  "#56b4e9",
+  "#d55e00",
+  "#000000",
+  "#8c564b",
+  "#7f7f7f",
+  "#bcbd22",
+];
+
+/**
+ * Dash patterns and widths by rank: the fastest is drawn widest, the others thinner and dashed
+ * on top of it, so two VMs whose lines coincide (equal rates, or clocks that keep pace) both
+ * stay visible.
+ */
+const DASHES = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [9, 3, 2, 3],
+  [4, 4],
+  [1, 4],
+];
+const WIDTHS = [3.4, 2.2, 1.6, 1.4, 1.2, 1.2];
+
+/** Axis settings for a count: integer ticks only (no "queue 0.2"). */
+const INTEGER_AXIS = { tickMinStep: 1, format: "d" };
 
 function base(title: string, extra: ChartSpec): ChartSpec {
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title, config: CONFIG, ...extra };
 }
 
-/** Clock, lag and queue samples on the grid as long-form rows: one per trial, VM and instant. */
-function gridRows(trials: TrialAnalysis[]) {
-  const rows: { trial: string; vm: string; s: number; clock: number; lag: number; queue: number }[] = [];
-  for (const t of trials) {
-    const vms = Object.keys(t.grid.clocks);
-    for (let g = 0; g < t.grid.points; g++) {
-      const top = Math.max(...vms.map((vm) => t.grid.clocks[vm]?.[g] ?? 0));
-      for (const vm of vms) {
-        const clock = t.grid.clocks[vm]?.[g] ?? 0;
-        rows.push({
-          trial: `trial ${t.trial}`,
-          vm,
-          s: (g * t.grid.stepMs) / 1000,
-          clock,
-          lag: top - clock,
-          queue: t.grid.queues[vm]?.[g] ?? 0,
-        });
-      }
+/** A VM of a trial with its rank by rate (1 = fastest; equal rates share a rank). */
+interface RankedVm {
+  vm: string;
+  rate: number;
+  rank: number;
+  /** The legend's name for it, with its rate: "5001 (rate 3)". */
+  label: string;
+}
+
+/** The trial's VMs, fastest first (ties by VM id), each with its rank and legend label. */
+export function rankedVms(t: TrialAnalysis): RankedVm[] {
+  const sorted = [...t.vms].sort((a, b) => b.rate - a.rate || a.vm.localeCompare(b.vm));
+  return sorted.map((v) => ({
+    vm: v.vm,
+    rate: v.rate,
+    rank: 1 + sorted.filter((o) => o.rate > v.rate).length,
+    label: `${v.vm} (rate ${formatRate(v.rate)})`,
+  }));
+}
+
+function formatRate(rate: number): string {
+  return Number.isInteger(rate) ? String(rate) : rate.toFixed(2);
+}
+
+/** How many columns of small charts fit the page, and how wide each is. */
+function grid(n: number, minWidth = 340): { columns: number; width: number } {
+  const columns = Math.max(1, Math.min(n, Math.floor(PAGE_PX / (minWidth + AXIS_PX))));
+  return { columns, width: Math.floor(PAGE_PX / columns) - AXIS_PX };
+}
+
+/** One trial's clock, lag and queue samples on the grid as long-form rows. */
+function gridRows(t: TrialAnalysis, ranked: RankedVm[]) {
+  const rows: { series: string; width: number; s: number; clock: number; lag: number; queue: number }[] = [];
+  for (let g = 0; g < t.grid.points; g++) {
+    const top = Math.max(...ranked.map((v) => t.grid.clocks[v.vm]?.[g] ?? 0));
+    for (const [i, v] of ranked.entries()) {
+      const clock = t.grid.clocks[v.vm]?.[g] ?? 0;
+      rows.push({
+        series: v.label,
+        width: WIDTHS[i % WIDTHS.length] ?? 1,
+        s: (g * t.grid.stepMs) / 1000,
+        clock,
+        lag: top - clock,
+        queue: t.grid.queues[v.vm]?.[g] ?? 0,
+      });
     }
   }
   return rows;
 }
 
+/**
+ * One small chart per trial (concatenated, so no empty cell is drawn), each with its own
+ * legend naming its VMs with their rates; colour and dash follow the rank by rate, so the
+ * fastest VM is the same blue solid line in every trial.
+ */
 function overTime(
   title: string,
   field: "clock" | "lag" | "queue",
   label: string,
   trials: TrialAnalysis[],
 ): ChartSpec {
-  return base(title, {
-    data: { values: gridRows(trials) },
-    facet: { field: "trial", type: "nominal", title: null },
-    columns: 3,
-    spec: {
-      width: 260,
-      height: 180,
-      mark: { type: "line", interpolate: field === "clock" ? "linear" : "step-after", strokeWidth: 1.5 },
+  const { columns, width } = grid(trials.length);
+  const charts = trials.map((t) => {
+    const ranked = rankedVms(t);
+    const domain = ranked.map((v) => v.label);
+    const legend = {
+      orient: "top",
+      direction: "horizontal",
+      title: null,
+      symbolStrokeWidth: 2.5,
+      symbolSize: 200,
+      symbolOffset: 0,
+      columnPadding: 8,
+      labelOffset: 3,
+      // Two entries a row: three would be wider than the chart under them.
+      columns: 2,
+      labelFontSize: 11,
+    };
+    return {
+      title: { text: `trial ${t.trial}`, fontSize: 12 },
+      width,
+      height: 190,
+      data: { values: gridRows(t, ranked) },
+      mark: {
+        type: "line",
+        interpolate: field === "clock" ? "linear" : "step-after",
+      },
       encoding: {
         x: { field: "s", type: "quantitative", title: "wall time (s)" },
-        y: { field, type: "quantitative", title: label },
-        color: { field: "vm", type: "nominal", title: "VM" },
+        y: { field, type: "quantitative", title: label, axis: INTEGER_AXIS },
+        color: {
+          field: "series",
+          type: "nominal",
+          scale: { domain, range: ranked.map((v) => PALETTE[(v.rank - 1) % PALETTE.length]) },
+          legend,
+        },
+        strokeDash: {
+          field: "series",
+          type: "nominal",
+          scale: { domain, range: ranked.map((_, i) => DASHES[i % DASHES.length]) },
+          legend,
+        },
+        strokeWidth: { field: "width", type: "quantitative", scale: null, legend: null },
       },
+    };
+  });
+  return base(title, {
+    concat: charts,
+    columns,
+    resolve: {
+      scale: { color: "independent", strokeDash: "independent", y: "shared" },
+      legend: { color: "independent", strokeDash: "independent" },
     },
   });
 }
 
-function jumpHistogram(trials: TrialAnalysis[]): ChartSpec {
-  const counts = new Map<string, number>();
+const ORDINAL = ["fastest", "2nd fastest", "3rd fastest"];
+const rankName = (rank: number) => ORDINAL[rank - 1] ?? `${rank}th fastest`;
+
+/** Jump counts pooled over trials by rank, with every size from 1 to the largest (0 where none). */
+export function jumpRows(trials: TrialAnalysis[]) {
+  const counts = new Map<number, Map<number, number>>();
+  const ratios = new Map<number, number[]>();
+  let max = 1;
   for (const t of trials) {
-    for (const [vm, pairs] of Object.entries(t.jumpHistogram)) {
-      for (const [size, n] of pairs) {
-        const key = JSON.stringify([vm, size]);
-        counts.set(key, (counts.get(key) ?? 0) + n);
+    const ranked = rankedVms(t);
+    const fastest = ranked[0]?.rate ?? 1;
+    for (const v of ranked) {
+      ratios.set(v.rank, [...(ratios.get(v.rank) ?? []), v.rate / fastest]);
+      const byRank = counts.get(v.rank) ?? new Map<number, number>();
+      counts.set(v.rank, byRank);
+      for (const [size, n] of t.jumpHistogram[v.vm] ?? []) {
+        byRank.set(size, (byRank.get(size) ?? 0) + n);
+        max = Math.max(max, size);
       }
     }
   }
-  const values = [...counts].map(([key, count]) => {
-    const [vm, size] = JSON.parse(key) as [string, number];
-    return { vm, size, count };
-  });
-  return base("Jump sizes per VM (receives where the clock skipped values), all trials", {
-    data: { values },
-    facet: { field: "vm", type: "nominal", title: "VM" },
-    columns: 3,
-    spec: {
-      width: 240,
-      height: 160,
-      mark: { type: "bar", tooltip: true },
+  const ranks = [...counts.keys()].sort((a, b) => a - b);
+  return {
+    max,
+    ranks: ranks.map((rank) => {
+      const r = ratios.get(rank) ?? [];
+      const lo = Math.min(...r);
+      const hi = Math.max(...r);
+      const span = lo === hi ? lo.toFixed(2) : `${lo.toFixed(2)}-${hi.toFixed(2)}`;
+      const byRank = counts.get(rank) ?? new Map<number, number>();
+      return {
+        rank,
+        title: [`${rankName(rank)} VM of each trial`, `rate ${span} of the fastest, ${r.length} VM-trials`],
+        values: Array.from({ length: max }, (_, i) => ({
+          size: i + 1,
+          lo: i + 0.5,
+          hi: i + 1.5,
+          count: byRank.get(i + 1) ?? 0,
+        })),
+      };
+    }),
+  };
+}
+
+/** Jump sizes by rank in the trial (not by port: a port's rate is drawn anew each trial). */
+function jumpHistogram(trials: TrialAnalysis[]): ChartSpec {
+  const { max, ranks } = jumpRows(trials);
+  const { columns, width } = grid(ranks.length);
+  return base("Jump sizes (receives where the clock skipped values), by the VM's rank by rate, all trials", {
+    concat: ranks.map((r) => ({
+      title: { text: r.title, fontSize: 12 },
+      width,
+      height: 170,
+      data: { values: r.values },
+      // Rects from x to x2 and 0 to the count: a bar per integer size, on a quantitative axis.
+      mark: { type: "rect", tooltip: true, color: PALETTE[(r.rank - 1) % PALETTE.length] },
       encoding: {
-        x: { field: "size", type: "ordinal", title: "jump size (clock values skipped)" },
-        y: { field: "count", type: "quantitative", title: "receives" },
-        color: { field: "vm", type: "nominal", legend: null },
-        description: { value: "jump" },
+        x: {
+          field: "lo",
+          type: "quantitative",
+          title: "jump size (clock values skipped)",
+          scale: { domain: [0.5, max + 0.5], nice: false, zero: false },
+          axis: {
+            ...INTEGER_AXIS,
+            values: Array.from({ length: max }, (_, i) => i + 1).filter(
+              (k) => max <= 30 || k === 1 || k % 5 === 0,
+            ),
+          },
+        },
+        x2: { field: "hi" },
+        y: { field: "count", type: "quantitative", title: "receives", axis: INTEGER_AXIS },
+        y2: { datum: 0 },
+        description: { field: "size" },
       },
-    },
+    })),
+    columns,
+    resolve: { scale: { y: "shared" } },
   });
 }
 
-function latencyChart(trials: TrialAnalysis[]): ChartSpec {
+function latencyBins(trials: TrialAnalysis[]) {
   const bins = new Map<number, { fromMs: number; toMs: number; count: number }>();
   for (const t of trials) {
     for (const b of t.latencyHistogram) {
@@ -109,28 +269,42 @@ function latencyChart(trials: TrialAnalysis[]): ChartSpec {
       bins.set(b.toMs, { ...b, count: (prev?.count ?? 0) + b.count });
     }
   }
-  const values = [...bins.values()].map((b) => ({ ...b, label: `≤ ${formatMs(b.toMs)}` }));
+  return [...bins.values()].sort((a, b) => a.toMs - b.toMs);
+}
+
+function latencyChart(trials: TrialAnalysis[]): ChartSpec {
+  const values = latencyBins(trials).map((b) => ({ ...b, label: `≤ ${formatMs(b.toMs)}` }));
   return base("Delivery latency (arrivedAt - sentAt), all trials", {
     data: { values },
-    width: 520,
+    width: Math.min(PAGE_PX - 70, Math.max(360, 90 * values.length)),
     height: 200,
-    mark: { type: "bar" },
+    mark: { type: "bar", tooltip: true },
     encoding: {
       x: {
         field: "label",
         type: "ordinal",
         sort: { field: "toMs" },
         title: "latency bin (bins double in width)",
+        axis: { labelAngle: 0 },
       },
-      y: { field: "count", type: "quantitative", title: "messages" },
+      y: { field: "count", type: "quantitative", title: "messages", axis: INTEGER_AXIS },
       description: { field: "label" },
     },
   });
 }
 
-function formatMs(ms: number): string {
+/** Why the latency chart looks as it does, when it is one bar. */
+export function latencyCaption(trials: TrialAnalysis[]): string | undefined {
+  const used = latencyBins(trials).filter((b) => b.count > 0);
+  const [only] = used;
+  if (used.length !== 1 || only === undefined) return undefined;
+  return `Every one of the ${only.count} messages took at most ${formatMs(only.toMs)}, so the chart is one bar. In a simulated run this is expected: the simulator delivers each message after its latency model's delay (sim --latency, a fixed 0.1 ms unless told otherwise), so latency does not vary; what varies between VMs is the wait in the queue until the receiving VM's next tick. A real run spreads over several bins.`;
+}
+
+/** Milliseconds in the unit that reads best: µs, ms or s. */
+export function formatMs(ms: number): string {
   return ms < 1
-    ? `${Math.round(ms * 1000)} us`
+    ? `${Math.round(ms * 1000)} µs`
     : ms < 1000
       ? `${Number(ms.toPrecision(3))} ms`
       : `${ms / 1000} s`;
@@ -228,9 +402,18 @@ export function experimentCharts(experiment: string, trials: TrialAnalysis[]): C
       spec: overTime("Network queue length, per trial", "queue", "messages waiting", trials),
     },
     { name: `${slug}-jumps`, title: "Jump sizes", spec: jumpHistogram(trials) },
-    { name: `${slug}-latency`, title: "Latency", spec: latencyChart(trials) },
+    {
+      name: `${slug}-latency`,
+      title: "Latency",
+      spec: latencyChart(trials),
+      ...optionalCaption(latencyCaption(trials)),
+    },
     ...(first === undefined
       ? []
       : [{ name: `${slug}-spacetime`, title: "Space-time diagram", spec: spaceTime(first) }]),
   ];
+}
+
+function optionalCaption(caption: string | undefined): { caption?: string } {
+  return caption === undefined ? {} : { caption };
 }

@@ -20,6 +20,7 @@ export async function renderCharts(report: InspectReport): Promise<RenderedChart
         name: chart.name,
         title: chart.title,
         svg: await renderSvg(chart.spec),
+        ...(chart.caption === undefined ? {} : { caption: chart.caption }),
       });
     }
   }
