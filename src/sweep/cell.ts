@@ -16,8 +16,11 @@ export interface CellResult extends Cell {
   trials: number;
   /** Probability that a drawn event is internal: (range - vms) / range. */
   internal: number;
-  /** Mean jump of the slowest VM of each trial (NaN where it never jumped), averaged. */
-  slowestMeanJump: number;
+  /**
+   * Mean jump of the slowest VM of each trial, averaged over the trials where it jumped; null
+   * when it never jumped in any trial (shown as "-", as inspect shows a VM without jumps).
+   */
+  slowestMeanJump: number | null;
   maxQueue: number;
   maxLag: number;
   ticks: number;
@@ -60,7 +63,7 @@ export async function runCell(cell: Cell, s: SweepSettings): Promise<CellResult>
     vms: s.vms,
     trials: s.trials,
     internal: round3((cell.eventRange - s.vms) / cell.eventRange),
-    slowestMeanJump: round3(finite.length === 0 ? 0 : summarize(finite).mean),
+    slowestMeanJump: finite.length === 0 ? null : round3(summarize(finite).mean),
     maxQueue: round3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.queue.max)))).mean),
     maxLag: round3(summarize(report.trials.map((t) => Math.max(...t.vms.map((v) => v.lag.max)))).mean),
     ticks,

@@ -9,7 +9,7 @@ export const METRICS = [
     key: "slowestMeanJump",
     title: "Mean jump of the slowest VM",
     explain:
-      "how far the slowest VM's Lamport clock leaps on a receive (clock - previous - 1, over the receives that jumped), mean over trials",
+      'how far the slowest VM\'s Lamport clock leaps on a receive (clock - previous - 1, over the receives that jumped), mean over the trials where it jumped; "-" where it never jumped (empty in the CSV)',
   },
   {
     key: "maxQueue",
@@ -37,6 +37,7 @@ export function sweepTables(results: CellResult[]): string {
     ];
     const rows = spreads.map((s) => [
       String(s),
+      // A missing cell or one without a figure (no jumps) reads "-", as in inspect.
       ...ranges.map((e) => results.find((r) => r.spread === s && r.eventRange === e)?.[key] ?? Number.NaN),
     ]);
     return `${title} (${key}): ${explain}\n${formatTable(headers, rows).replace(/^/gm, "  ")}`;
@@ -57,13 +58,15 @@ export function sweepCsv(results: CellResult[]): string {
 /** A heatmap of one metric over the grid, value printed in each cell. */
 export function heatmap(results: CellResult[], key: MetricKey, title: string): ChartSpec {
   // Viridis runs from dark purple to yellow: white figures on the dark half, black on the light.
-  const all = results.map((r) => r[key]).filter(Number.isFinite);
+  const all = results.map((r) => r[key]).filter((x): x is number => x !== null && Number.isFinite(x));
   const middle = all.length === 0 ? 0 : (Math.min(...all) + Math.max(...all)) / 2;
   const values = results.map((r) => ({
     spread: r.spread,
     range: `${r.eventRange} (${Math.round(r.internal * 100)}%)`,
     order: r.eventRange,
     value: r[key],
+    // No figure (the slowest VM never jumped): "-" on an uncoloured cell, as inspect shows it.
+    label: r[key] === null ? "-" : (r[key] as number).toFixed(2),
   }));
   const x = {
     field: "range",
@@ -97,8 +100,11 @@ export function heatmap(results: CellResult[], key: MetricKey, title: string): C
       {
         mark: { type: "text", fontSize: 12 },
         encoding: {
-          text: { field: "value", type: "quantitative", format: ".2f" },
-          color: { condition: { test: `datum.value > ${middle}`, value: "black" }, value: "white" },
+          text: { field: "label", type: "nominal" },
+          color: {
+            condition: { test: `datum.value === null || datum.value > ${middle}`, value: "black" },
+            value: "white",
+          },
         },
       },
     ],

@@ -44,11 +44,9 @@ describe("clocklab sweep", () => {
     assert.equal(a.allChecksPass, true);
     assert.equal(a.internal, 0.4);
     const flat = await runCell({ spread: 0, eventRange: 5 }, settings);
-    assert.equal(
-      flat.slowestMeanJump,
-      0,
-      "equal rates cannot make a clock jump... unless a message outruns a tick",
-    );
+    // Equal rates cannot make a clock jump (a receive is never ahead by more than one tick):
+    // no figure, shown as "-" like inspect's VM without jumps, not as a mean of 0.
+    assert.equal(flat.slowestMeanJump, null);
   });
 
   it("runs a grid on worker threads and writes the CSV and the heatmaps", async () => {
@@ -75,12 +73,19 @@ describe("clocklab sweep", () => {
       .trim()
       .split("\n");
     assert.equal(csv.length, 1 + 4);
+    // Spread 0 (equal rates) never jumps: an empty CSV field and "-" in its heatmap cells.
+    const column = csv[0]?.split(",").indexOf("slowestMeanJump") ?? -1;
+    const flatRows = csv.slice(1).filter((line) => line.startsWith("0,"));
+    assert.equal(flatRows.length, 2);
+    for (const line of flatRows) assert.equal(line.split(",")[column], "", line);
     const html = readFileSync(join(root, dir, "report.html"), "utf8");
     assert.equal((html.match(/<svg/g) ?? []).length, 3);
     // The page says what it shows in words and links the CSV it was drawn from.
     assert.ok(html.includes('<a href="sweep.csv">sweep.csv</a>'));
     assert.ok(html.includes("Every check passed in every trial of every cell."));
     assert.doesNotMatch(html, /: (true|false)\./);
+    assert.equal((html.match(/>-<\/text>/g) ?? []).length, 2, "the two spread-0 cells of the jump heatmap");
+    assert.ok(html.includes('"-" where it never jumped'));
     for (const key of ["slowestMeanJump", "maxQueue", "maxLag"])
       assert.ok(html.includes(`<code>${key}</code>`), key);
     assert.ok(outs.some((l) => /4 cells x 2 trials: \d+ tick events/.test(l)));
