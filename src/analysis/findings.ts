@@ -47,7 +47,7 @@ function jumpFindings(e: ExperimentSummary, figure: string): Finding[] {
   if (top !== undefined) {
     const jumps = topVms.reduce((s, v) => s + v.jumps.count, 0);
     say(
-      `${name(e.experiment)}: the fastest VM of each trial (rank 1, ${top.count} VM-trials) jumped only ${n(jumps)} time(s) in all, ${n(top.skippedPerTick.mean)} values skipped per tick: no VM runs ahead of the fastest for long.`,
+      `${name(e.experiment)}: the fastest VM of each trial (rank 1, ${top.count} VM-trials) jumped ${n(jumps)} time(s) in all and skipped ${n(top.skippedPerTick.mean)} values per tick (the model: 0): only a VM of equal or near rate is ever briefly ahead of it.`,
     );
   }
   for (const g of e.ranks.filter((r) => r.rank > 1)) {

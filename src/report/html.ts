@@ -6,6 +6,7 @@ import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
 import { VERSION } from "../version.js";
 import { esc } from "./escape.js";
+import { exerciseSection } from "./exercise.js";
 import { runHeader } from "./header.js";
 
 /** A chart ready for the page. */
@@ -99,6 +100,7 @@ dl.facts dt{font-weight:bold;color:#444}dl.facts dd{margin:0}code{background:#f4
 h2.rates-title{font-size:1.1rem;border:0;margin-top:1rem}table.rates .fast{font-weight:bold}
 </style></head><body>
 ${runHeader(report, verdict(report), generatedAt, VERSION)}
+${exerciseSection(report, charts)}
 ${lead === undefined ? "" : `<section><h2>${esc(lead.title)}</h2><p>${esc(lead.note)}</p>${table(lead.table)}</section>`}
 ${sections.join("\n")}
 </body></html>

@@ -3,9 +3,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 export { renderSvg } from "./render.js";
 
 import { join } from "node:path";
+import { EXERCISE_FIGURE } from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { SetupError } from "../errors.js";
 import { experimentCharts } from "./charts.js";
+import { exerciseChart } from "./exercise.js";
 import { type RenderedChart, renderHtml } from "./html.js";
 import { renderSvg, svgToPng } from "./render.js";
 
@@ -23,6 +25,11 @@ export async function renderCharts(report: InspectReport): Promise<RenderedChart
         ...(chart.caption === undefined ? {} : { caption: chart.caption }),
       });
     }
+  }
+  // The exercise's chart spans every experiment: one point per VM per trial.
+  if (report.experiments.some((e) => e.ratios.length > 0)) {
+    const svg = await renderSvg(exerciseChart(report));
+    out.push({ experiment: "", name: EXERCISE_FIGURE, title: "Against the rate ratio", svg });
   }
   return out;
 }
