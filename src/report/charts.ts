@@ -1,4 +1,5 @@
 import type { TrialAnalysis } from "../analysis/trial.js";
+import { spaceTime } from "./diagram/static.js";
 
 /** A Vega-Lite spec (kept loose: the compiler validates it). */
 export type ChartSpec = Record<string, unknown>;
@@ -310,72 +311,6 @@ export function formatMs(ms: number): string {
       : `${ms / 1000} s`;
 }
 
-/** The space-time diagram of one trial's window: a lane per VM, an arrow per message. */
-function spaceTime(t: TrialAnalysis): ChartSpec {
-  const t0 = t.window.from;
-  const events = t.window.events.map((e) => ({
-    vm: e.vm,
-    ms: e.t - t0,
-    event: e.event,
-    label: `${e.vm} tick ${e.tick} ${e.event} clock ${e.clock}${e.event === "send" ? ` to ${e.to?.join(",")} seq ${Array.isArray(e.seq) ? e.seq.join(",") : e.seq}` : ""}${e.event === "receive" ? ` from ${e.from} seq ${e.seq} msgClock ${e.msgClock}` : ""}`,
-  }));
-  const arrows = t.window.events
-    .filter((e) => e.event === "receive" && e.sentAt !== undefined && e.sentAt >= t0)
-    .map((e) => ({
-      from: e.from,
-      to: e.vm,
-      x: (e.sentAt as number) - t0,
-      x2: e.t - t0,
-      label: `${e.from} -> ${e.vm} seq ${e.seq}: sent at clock ${e.msgClock}, received at clock ${e.clock}, latency ${((e.arrivedAt ?? e.t) - (e.sentAt as number)).toFixed(3)} ms, queued ${(e.t - (e.arrivedAt ?? e.t)).toFixed(1)} ms`,
-    }));
-  const lanes = [...new Set(t.vms.map((v) => v.vm))];
-  const y = { type: "nominal", sort: lanes, title: "VM", scale: { domain: lanes } };
-  return base(
-    `Space-time diagram, ${t.experiment} trial ${t.trial}, first ${((t.window.to - t.window.from) / 1000).toFixed(0)} s (hover for clocks, seq, latency)`,
-    {
-      width: 900,
-      height: 60 * lanes.length,
-      layer: [
-        {
-          data: { values: arrows },
-          mark: { type: "rule", strokeWidth: 1, opacity: 0.6 },
-          encoding: {
-            x: { field: "x", type: "quantitative", title: "ms since the trial's first tick" },
-            x2: { field: "x2" },
-            y: { field: "from", ...y },
-            y2: { field: "to" },
-            color: { value: "#888" },
-            description: { field: "label" },
-          },
-        },
-        {
-          data: { values: events },
-          mark: { type: "point", filled: true, size: 40 },
-          encoding: {
-            x: { field: "ms", type: "quantitative" },
-            y: { field: "vm", ...y },
-            shape: {
-              field: "event",
-              type: "nominal",
-              title: "event",
-              scale: {
-                domain: ["internal", "send", "receive"],
-                range: ["circle", "triangle-right", "square"],
-              },
-            },
-            color: {
-              field: "event",
-              type: "nominal",
-              scale: { domain: ["internal", "send", "receive"], range: ["#aaa", "#1f77b4", "#d62728"] },
-            },
-            description: { field: "label" },
-          },
-        },
-      ],
-    },
-  );
-}
-
 /** Every chart of one experiment. */
 export function experimentCharts(experiment: string, trials: TrialAnalysis[]): Chart[] {
   const slug = experiment === "." ? "run" : experiment.replace(/[^A-Za-z0-9_-]+/g, "-");
@@ -410,7 +345,7 @@ export function experimentCharts(experiment: string, trials: TrialAnalysis[]): C
     },
     ...(first === undefined
       ? []
-      : [{ name: `${slug}-spacetime`, title: "Space-time diagram", spec: spaceTime(first) }]),
+      : [{ name: `${slug}-spacetime`, title: "Space-time diagram", spec: base(...spaceTime(first)) }]),
   ];
 }
 

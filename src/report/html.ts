@@ -5,6 +5,7 @@ import { interruptedLine, verdictLine } from "../analysis/notes.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
 import { VERSION } from "../version.js";
+import { diagramSection } from "./diagram/section.js";
 import { esc } from "./escape.js";
 import { exerciseSection } from "./exercise.js";
 import { runHeader } from "./header.js";
@@ -103,6 +104,7 @@ ${runHeader(report, verdict(report), generatedAt, VERSION)}
 ${exerciseSection(report, charts)}
 ${lead === undefined ? "" : `<section><h2>${esc(lead.title)}</h2><p>${esc(lead.note)}</p>${table(lead.table)}</section>`}
 ${sections.join("\n")}
+${diagramSection(report)}
 </body></html>
 `;
 }

@@ -1,0 +1,260 @@
+import type { TrialDiagram } from "../format.js";
+import { lowerBound, seconds, ticks, type View, xOf } from "./scale.js";
+
+/** Pixel sizes of the drawing. */
+export const LANE_H = 74;
+export const AXIS_H = 30;
+/** Above this many events in view, arrows and clock values are left out (the view says so). */
+export const ARROWS_UP_TO = 6000;
+
+export const COLOURS = {
+  internal: "#7a7a7a",
+  send: "#1f63c6",
+  receive: "#c0262d",
+  arrow: "#5b6b7f",
+  wait: "rgba(192,38,45,0.28)",
+  jump: "#7b2cbf",
+  past: "#0f7b6c",
+  future: "#d9480f",
+  match: "rgba(250,204,21,0.75)",
+  lane: "#e2e2e2",
+  band: "#fafafa",
+  grid: "#ececec",
+  text: "#222",
+} as const;
+
+/** What is shown: the trial, the view, the selection and its cone, the search matches. */
+export interface Scene {
+  d: TrialDiagram;
+  view: View;
+  a: number;
+  b: number;
+  /** Per event (when `a` is chosen): 1 past, 2 future, 3 a itself, 0 neither. */
+  marks: Uint8Array | undefined;
+  matches: Set<number>;
+}
+
+/** What the frame drew: events in view, and whether it had to leave details out. */
+export interface Drawn {
+  events: number;
+  arrows: boolean;
+  labels: boolean;
+}
+
+export const laneY = (lane: number) => LANE_H * lane + LANE_H / 2;
+
+function colourOf(s: Scene, i: number): string {
+  if (s.marks !== undefined) {
+    const m = s.marks[i];
+    if (m === 1) return COLOURS.past;
+    if (m === 2) return COLOURS.future;
+    if (m === 3) return "#000";
+  }
+  const kind = s.d.kind[i];
+  return kind === 1 ? COLOURS.send : kind === 2 ? COLOURS.receive : COLOURS.internal;
+}
+
+/** Faded when a selection is shown and the event is outside its cone. */
+function alphaOf(s: Scene, i: number): number {
+  return s.marks === undefined || s.marks[i] !== 0 ? 1 : 0.16;
+}
+
+function shape(g: CanvasRenderingContext2D, kind: number, x: number, y: number, r: number): void {
+  g.beginPath();
+  if (kind === 1) {
+    g.moveTo(x - r, y - r);
+    g.lineTo(x + r + 1, y);
+    g.lineTo(x - r, y + r);
+    g.closePath();
+  } else if (kind === 2) {
+    g.rect(x - r, y - r, 2 * r, 2 * r);
+  } else {
+    g.arc(x, y, r, 0, 2 * Math.PI);
+  }
+  g.fill();
+}
+
+function arrow(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  // Stop short of the lane so the head's tip touches the arrival point, not the event marker.
+  g.beginPath();
+  g.moveTo(x1, y1);
+  g.lineTo(x2, y2);
+  g.stroke();
+  const h = 8;
+  g.beginPath();
+  g.moveTo(x2, y2);
+  g.lineTo(x2 - h * Math.cos(angle - 0.4), y2 - h * Math.sin(angle - 0.4));
+  g.lineTo(x2 - h * Math.cos(angle + 0.4), y2 - h * Math.sin(angle + 0.4));
+  g.closePath();
+  g.fill();
+}
+
+function background(g: CanvasRenderingContext2D, s: Scene, height: number): void {
+  const { view } = s;
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, view.width, height);
+  const lanes = s.d.vms.length;
+  for (let l = 0; l < lanes; l++) {
+    if (l % 2 === 1) {
+      g.fillStyle = COLOURS.band;
+      g.fillRect(0, LANE_H * l, view.width, LANE_H);
+    }
+  }
+  const { step, at } = ticks(view);
+  g.strokeStyle = COLOURS.grid;
+  g.fillStyle = COLOURS.text;
+  g.font = "12px DejaVu Sans, Helvetica, Arial, sans-serif";
+  g.textAlign = "center";
+  g.textBaseline = "top";
+  for (const ms of at) {
+    const x = Math.round(xOf(view, ms)) + 0.5;
+    g.beginPath();
+    g.moveTo(x, 0);
+    g.lineTo(x, LANE_H * lanes + 4);
+    g.stroke();
+    g.fillText(seconds(ms, step), x, LANE_H * lanes + 8);
+  }
+  g.strokeStyle = "#999";
+  g.beginPath();
+  g.moveTo(0, LANE_H * lanes + 0.5);
+  g.lineTo(view.width, LANE_H * lanes + 0.5);
+  g.stroke();
+  // The trial's start: nothing happens before time 0.
+  const zero = xOf(view, 0);
+  if (zero > 0) {
+    g.fillStyle = "#f1f1f1";
+    g.fillRect(0, 0, zero, LANE_H * lanes);
+  }
+  g.strokeStyle = COLOURS.lane;
+  g.lineWidth = 2;
+  for (let l = 0; l < lanes; l++) {
+    g.beginPath();
+    g.moveTo(Math.max(0, zero), laneY(l));
+    g.lineTo(view.width, laneY(l));
+    g.stroke();
+  }
+  g.lineWidth = 1;
+}
+
+/** Draws the scene; only the events in view (and messages crossing it) are visited. */
+export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxSpan: number): Drawn {
+  const { d, view } = s;
+  background(g, s, height);
+  const margin = ((view.to - view.from) * 12) / Math.max(1, view.width);
+  const lo = lowerBound(d.t, view.from - margin);
+  const hi = lowerBound(d.t, view.to + margin);
+  const events = hi - lo;
+  const arrows = events <= ARROWS_UP_TO;
+  const lanes = Math.max(1, d.vms.length);
+  const labels = arrows && (events / lanes) * 22 < view.width;
+  if (arrows) {
+    // A message ends at its receive; one sent before the view may still cross it.
+    for (let i = lowerBound(d.t, view.from - maxSpan); i < hi; i++) {
+      const src = d.sendOf[i] as number;
+      if (d.kind[i] !== 2 || src < 0) continue;
+      const from = laneY(d.from[i] as number);
+      const to = laneY(d.vm[i] as number);
+      const xs = xOf(view, d.t[src] as number);
+      const xa = xOf(view, d.arrived[i] as number);
+      const xr = xOf(view, d.t[i] as number);
+      if (Math.max(xs, xr) < -10 || Math.min(xs, xa) > view.width + 10) continue;
+      const inCone =
+        s.marks !== undefined && s.marks[i] !== 0 && s.marks[src] !== 0 && s.marks[i] === s.marks[src]
+          ? (s.marks[i] as number)
+          : s.marks !== undefined && (s.marks[src] === 3 || s.marks[i] === 3)
+            ? 3
+            : 0;
+      g.globalAlpha = s.marks === undefined || inCone !== 0 ? 1 : 0.12;
+      // The wait in the queue: from arrival to the receive tick, along the receiver's lane.
+      g.fillStyle = COLOURS.wait;
+      g.fillRect(xa, to - 3, Math.max(1, xr - xa), 6);
+      const c = inCone === 1 ? COLOURS.past : inCone === 2 ? COLOURS.future : COLOURS.arrow;
+      g.strokeStyle = c;
+      g.fillStyle = c;
+      g.lineWidth = inCone !== 0 ? 1.6 : 1.1;
+      const dy = to > from ? -7 : 7;
+      arrow(g, xs, from, xa, to + dy);
+      g.lineWidth = 1;
+    }
+    g.globalAlpha = 1;
+  }
+  const r = events > 2000 ? 3 : 5;
+  g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
+  g.textAlign = "center";
+  g.textBaseline = "bottom";
+  for (let i = lo; i < hi; i++) {
+    const x = xOf(view, d.t[i] as number);
+    const y = laneY(d.vm[i] as number);
+    const kind = d.kind[i] as number;
+    g.globalAlpha = alphaOf(s, i);
+    if (s.matches.has(i)) {
+      g.fillStyle = COLOURS.match;
+      g.beginPath();
+      g.arc(x, y, r + 6, 0, 2 * Math.PI);
+      g.fill();
+    }
+    const jump = d.jump[i] as number;
+    if (jump > 0) {
+      g.strokeStyle = COLOURS.jump;
+      g.lineWidth = 2;
+      g.beginPath();
+      g.arc(x, y, r + 3.5, 0, 2 * Math.PI);
+      g.stroke();
+      g.lineWidth = 1;
+    }
+    g.fillStyle = colourOf(s, i);
+    shape(g, kind, x, y, r);
+    if (labels) {
+      g.fillStyle = COLOURS.text;
+      g.fillText(String(d.clock[i]), x, y - r - 4);
+      if (jump > 0) {
+        g.fillStyle = COLOURS.jump;
+        g.textBaseline = "top";
+        g.fillText(`+${jump}`, x, y + r + 4);
+        g.textBaseline = "bottom";
+      }
+    }
+  }
+  g.globalAlpha = 1;
+  for (const [i, name] of [
+    [s.a, "a"],
+    [s.b, "b"],
+  ] as const) {
+    if (i < 0 || i < lo || i >= hi) continue;
+    const x = xOf(view, d.t[i] as number);
+    const y = laneY(d.vm[i] as number);
+    g.strokeStyle = "#000";
+    g.lineWidth = 2;
+    g.beginPath();
+    g.arc(x, y, r + 7, 0, 2 * Math.PI);
+    g.stroke();
+    g.lineWidth = 1;
+    g.fillStyle = "#000";
+    g.font = "bold 12px DejaVu Sans, Helvetica, Arial, sans-serif";
+    g.textBaseline = "top";
+    g.fillText(name, x + r + 9, y + 2);
+    g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
+    g.textBaseline = "bottom";
+  }
+  return { events, arrows, labels };
+}
+
+/** The event under (x, y) within a few pixels, or -1. */
+export function hit(d: TrialDiagram, view: View, x: number, y: number): number {
+  const lane = Math.floor(y / LANE_H);
+  if (lane < 0 || lane >= d.vms.length) return -1;
+  const tol = 9;
+  const ms = (w: number) => view.from + (w / view.width) * (view.to - view.from);
+  let best = -1;
+  let bestDist = tol;
+  for (let i = lowerBound(d.t, ms(x - tol)); i < d.t.length && (d.t[i] as number) <= ms(x + tol); i++) {
+    if (d.vm[i] !== lane) continue;
+    const dist = Math.abs(xOf(view, d.t[i] as number) - x);
+    if (dist <= bestDist) {
+      best = i;
+      bestDist = dist;
+    }
+  }
+  return best;
+}

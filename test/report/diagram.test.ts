@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { main } from "../../src/cli/program.js";
+import { browserMissing, launchChromium } from "../helpers/browser.js";
+import { captureIo } from "../helpers/io.js";
+
+/** A tick event as the test reads it from the JSONL, with nothing of the report's code. */
+interface Ev {
+  vm: string;
+  tick: number;
+  event: string;
+  t: number;
+  vc: Record<string, number>;
+}
+
+const skip = browserMissing();
+const root = mkdtempSync(join(tmpdir(), "clocklab-diagram-"));
+let runDir = "";
+let browser: Browser | undefined;
+let page: Page;
+const errors: string[] = [];
+
+/** Every tick event of one trial, from the log files themselves. */
+function trialEvents(trial: number): Ev[] {
+  const dir = join(runDir, "standard");
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`trial-${trial}_`))
+    .flatMap((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l))
+        .filter((r) => r.event === "internal" || r.event === "send" || r.event === "receive")
+        .map((r) => ({
+          vm: f.split("_")[1]?.slice(3) ?? "",
+          tick: r.tick,
+          event: r.event,
+          t: r.t,
+          vc: r.vc,
+        })),
+    );
+}
+
+/** Time 0 of the diagram: the trial's first tick deadline, from its start records. */
+function startOf(trial: number): number {
+  const dir = join(runDir, "standard");
+  return Math.min(
+    ...readdirSync(dir)
+      .filter((f) => f.startsWith(`trial-${trial}_`))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8").split("\n")[0] ?? "{}").startAt as number),
+  );
+}
+
+/** vc(a) <= vc(b) entry by entry, absent entries 0. */
+function leq(a: Ev, b: Ev): boolean {
+  return Object.entries(a.vc).every(([id, n]) => n <= (b.vc[id] ?? 0));
+}
+const before_ = (a: Ev, b: Ev) => a !== b && leq(a, b) && !leq(b, a);
+const concurrent = (a: Ev, b: Ev) => !leq(a, b) && !leq(b, a);
+const key = (e: Ev) => `${e.vm}:${e.tick}`;
+
+async function data(): Promise<Record<string, string>> {
+  return page.evaluate<Record<string, string>>('({ ...document.getElementById("st").dataset })');
+}
+
+/** Waits until the diagram's data attribute `attr` is `value` (with `not`: is no longer). */
+async function until(attr: string, value: string | undefined, not = false): Promise<void> {
+  const is = `document.getElementById("st").dataset[${JSON.stringify(attr)}] === ${JSON.stringify(value)}`;
+  await page.waitForFunction(not ? `!(${is})` : is);
+}
+
+/** Selects an event through the search box and its result button, as a reader would. */
+async function pick(e: Ev, second = false): Promise<void> {
+  await page.fill("#st-search", `vm:${e.vm} tick:${e.tick}`);
+  await page.click(`#st-results button[data-vm="${e.vm}"][data-tick="${e.tick}"]`, {
+    modifiers: second ? ["Shift"] : [],
+  });
+  await until(second ? "b" : "a", key(e));
+}
+
+describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000 }, () => {
+  before(async () => {
+    const io = captureIo();
+    const code = await main(
+      [
+        "sim",
+        "--experiment",
+        "standard",
+        "--trials",
+        "2",
+        "--duration",
+        "10",
+        "--seed",
+        "11",
+        "--log-dir",
+        root,
+        "--html",
+        "--no-color",
+      ],
+      io,
+    );
+    assert.equal(code, 0, io.errs.join("\n"));
+    const dirs = readdirSync(root).filter((d) => d !== "latest");
+    assert.equal(dirs.length, 1);
+    runDir = join(root, dirs[0] as string);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`file://${join(runDir, "report.html")}`);
+    await page.waitForSelector("#st[data-ready=true]");
+  });
+
+  after(async () => {
+    await browser?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("opens on trial 1 with every tick event and lanes labelled with VM and rate", async () => {
+    const events = trialEvents(1);
+    const d = await data();
+    assert.equal(d.trial, "standard/1");
+    assert.equal(Number(d.events), events.length);
+    assert.ok(Number(d.from) <= 0 && Number(d.to) >= 10, `opens on the first 10 s: ${d.from}-${d.to}`);
+    const lanes = await page.$$eval(".st-lane", (els) => els.map((e) => e.textContent ?? ""));
+    const files = readdirSync(join(runDir, "standard")).filter((f) => f.startsWith("trial-1_"));
+    assert.deepEqual(
+      lanes,
+      files.map((f) => {
+        const [, vm, rate] = f.replace(".jsonl", "").split("_");
+        return `VM ${vm?.slice(3)}rate ${rate?.slice(5)} ticks/s`;
+      }),
+    );
+    const tti = await page.evaluate(() => performance.getEntriesByName("st-ready")[0]?.startTime ?? -1);
+    assert.ok(tti > 0);
+  });
+
+  it("lights up the causal past and future counted from the logs' vector clocks", async () => {
+    const events = trialEvents(1);
+    // A receive a few seconds in, on the first VM: it has both a past and a future.
+    const chosen = events.find((e) => e.vm === "5001" && e.event === "receive" && e.t - startOf(1) > 3000);
+    assert.ok(chosen !== undefined);
+    await pick(chosen);
+    const d = await data();
+    const past = events.filter((f) => before_(f, chosen)).length;
+    const future = events.filter((f) => before_(chosen, f)).length;
+    assert.ok(past > 0 && future > 0);
+    assert.equal(Number(d.past), past);
+    assert.equal(Number(d.future), future);
+
+    // The same by a click on the canvas: another event, found by where it is drawn.
+    const other = events.find(
+      (e) => e.vm === "5003" && Math.abs(e.t - chosen.t) < 1500 && e.event === "send",
+    );
+    assert.ok(other !== undefined);
+    const view = await data();
+    const box = await page.$eval("#st-canvas", (c) => {
+      const r = c.getBoundingClientRect();
+      return { x: r.x, width: r.width };
+    });
+    const lane = await page.$eval('.st-lane[data-vm="5003"]', (l) => {
+      const r = l.getBoundingClientRect();
+      return r.y + r.height / 2;
+    });
+    const s = (other.t - startOf(1)) / 1000;
+    const x = box.x + ((s - Number(view.from)) / (Number(view.to) - Number(view.from))) * box.width;
+    await page.mouse.click(x, lane);
+    await until("a", key(other));
+    const after = await data();
+    assert.equal(Number(after.past), events.filter((f) => before_(f, other)).length);
+    assert.equal(Number(after.future), events.filter((f) => before_(other, f)).length);
+  });
+
+  it("tells a → b, b → a and concurrent as the vector clocks say", async () => {
+    const events = trialEvents(1);
+    const a = events.find((e) => e.vm === "5002" && e.event === "receive");
+    assert.ok(a !== undefined);
+    const later = events.find((e) => e.vm !== a.vm && before_(a, e));
+    const earlier = events.find((e) => e.vm !== a.vm && before_(e, a));
+    const apart = events.find((e) => e.vm !== a.vm && concurrent(a, e));
+    assert.ok(later !== undefined && earlier !== undefined && apart !== undefined);
+    for (const [b, verdict, text] of [
+      [later, "a->b", "a → b"],
+      [earlier, "b->a", "b → a"],
+      [apart, "concurrent", "concurrent"],
+    ] as const) {
+      await pick(a);
+      await pick(b, true);
+      const d = await data();
+      assert.equal(d.verdict, verdict, `${key(a)} vs ${key(b)}`);
+      const shown = await page.$eval("#st-verdict", (el) => el.textContent ?? "");
+      assert.ok(shown.startsWith(text), shown);
+    }
+  });
+
+  it("zooms and pans in time", async () => {
+    await page.click("#st-first");
+    const before = await data();
+    await page.click("#st-zoom-in");
+    await until("to", before.to, true);
+    const zoomed = await data();
+    const span = (d: Record<string, string>) => Number(d.to) - Number(d.from);
+    assert.ok(Math.abs(span(zoomed) - span(before) / 2) < 0.01, `${span(before)} -> ${span(zoomed)}`);
+    assert.ok(Number(zoomed.drawn) < Number(before.drawn));
+    const canvas = await page.$eval("#st-canvas", (c) => {
+      const r = c.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + 10 };
+    });
+    await page.mouse.move(canvas.x, canvas.y);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x - 200, canvas.y, { steps: 4 });
+    await page.mouse.up();
+    await until("from", zoomed.from, true);
+    const panned = await data();
+    assert.ok(Number(panned.from) > Number(zoomed.from), `${zoomed.from} -> ${panned.from}`);
+  });
+
+  it("switches trials with the picker, with no console error", async () => {
+    await page.selectOption("#st-trial", "1");
+    await until("trial", "standard/2");
+    const d = await data();
+    assert.equal(Number(d.events), trialEvents(2).length);
+    assert.equal(d.a, "");
+    assert.deepEqual(errors, []);
+  });
+});
