@@ -195,12 +195,11 @@ describe("report page", () => {
       });
       page.on("pageerror", (e) => errors.push(String(e)));
       await page.goto(pathToFileURL(join(runDir, "report.html")).href);
-      const widths = await page.evaluate(() => ({
+      // A string, so the test's TypeScript needs no DOM types.
+      const widths = await page.evaluate<{ page: number; figures: number[] }>(`({
         page: document.documentElement.scrollWidth,
-        figures: [...document.querySelectorAll('figure[id$="-clock"] svg')].map(
-          (s) => s.getBoundingClientRect().width,
-        ),
-      }));
+        figures: [...document.querySelectorAll('figure[id$="-clock"] svg')].map((s) => s.getBoundingClientRect().width),
+      })`);
       assert.ok(widths.page <= 1400, `no horizontal scroll: ${widths.page}`);
       // The clock, lag and queue charts use the page's width (they were ~300 px of 1,400).
       assert.ok((widths.figures[0] ?? 0) > 1000, JSON.stringify(widths.figures));
