@@ -96,20 +96,39 @@ function grid(n: number, minWidth = 340): { columns: number; width: number } {
   return { columns, width: Math.floor(PAGE_PX / columns) - AXIS_PX };
 }
 
-/** One trial's clock, lag and queue samples on the grid as long-form rows. */
-function gridRows(t: TrialAnalysis, ranked: RankedVm[]) {
-  const rows: { series: string; width: number; s: number; clock: number; lag: number; queue: number }[] = [];
-  for (let g = 0; g < t.grid.points; g++) {
-    const top = Math.max(...ranked.map((v) => t.grid.clocks[v.vm]?.[g] ?? 0));
+/**
+ * One trial's samples of `field` as long-form rows, at most `maxPoints` per VM: the grid has a
+ * point every few tens of ms (over 1,000 a minute), three or more to a pixel of a small chart, which made
+ * the page megabytes of path data and seconds to draw. Each bucket of grid points keeps its
+ * largest value, so a lag or queue peak is never lost (and a clock, which only grows, keeps
+ * its value at the bucket's end).
+ */
+export function gridRows(
+  t: TrialAnalysis,
+  ranked: RankedVm[],
+  field: "clock" | "lag" | "queue",
+  maxPoints: number,
+) {
+  const rows: { series: string; width: number; s: number; value: number }[] = [];
+  const points = t.grid.points;
+  const buckets = Math.max(1, Math.min(points, maxPoints));
+  const at = (v: RankedVm, g: number): number => {
+    const clock = t.grid.clocks[v.vm]?.[g] ?? 0;
+    if (field === "clock") return clock;
+    if (field === "queue") return t.grid.queues[v.vm]?.[g] ?? 0;
+    return Math.max(...ranked.map((o) => t.grid.clocks[o.vm]?.[g] ?? 0)) - clock;
+  };
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * points) / buckets);
+    const to = Math.max(from + 1, Math.floor(((b + 1) * points) / buckets));
     for (const [i, v] of ranked.entries()) {
-      const clock = t.grid.clocks[v.vm]?.[g] ?? 0;
+      let value = at(v, from);
+      for (let g = from + 1; g < to; g++) value = Math.max(value, at(v, g));
       rows.push({
         series: v.label,
         width: WIDTHS[i % WIDTHS.length] ?? 1,
-        s: (g * t.grid.stepMs) / 1000,
-        clock,
-        lag: top - clock,
-        queue: t.grid.queues[v.vm]?.[g] ?? 0,
+        s: Math.round(from * t.grid.stepMs) / 1000,
+        value,
       });
     }
   }
@@ -148,14 +167,15 @@ function overTime(
       title: { text: `trial ${t.trial}`, fontSize: 12 },
       width,
       height: 190,
-      data: { values: gridRows(t, ranked) },
+      // A point every 2 px of the chart's width.
+      data: { values: gridRows(t, ranked, field, Math.ceil(width / 2)) },
       mark: {
         type: "line",
         interpolate: field === "clock" ? "linear" : "step-after",
       },
       encoding: {
         x: { field: "s", type: "quantitative", title: "wall time (s)" },
-        y: { field, type: "quantitative", title: label, axis: INTEGER_AXIS },
+        y: { field: "value", type: "quantitative", title: label, axis: INTEGER_AXIS },
         color: {
           field: "series",
           type: "nominal",

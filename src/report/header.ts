@@ -18,7 +18,7 @@ function when(iso: string | undefined): string {
 function took(run: RunInfo): string {
   if (run.startedAt === undefined || run.finishedAt === undefined) return "";
   const s = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-  return Number.isFinite(s) ? ` (took ${formatNumber(Math.round(s * 10) / 10)} s)` : "";
+  return Number.isFinite(s) ? ` (took ${s < 10 ? s.toFixed(1) : Math.round(s)} s)` : "";
 }
 
 /** The run's status as a banner when it is not a plain completed run. */

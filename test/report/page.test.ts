@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { inspectPaths } from "../../src/analysis/inspect.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/program.js";
-import { experimentCharts } from "../../src/report/charts.js";
+import { experimentCharts, gridRows, rankedVms } from "../../src/report/charts.js";
 import { browserMissing, launchChromium } from "../helpers/browser.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-page-"));
@@ -178,6 +178,20 @@ describe("report page", () => {
     }
     for (let size = 1; size <= max; size++)
       assert.equal(pooled.get(size), counts.get(size) ?? 0, `size ${size}`);
+  });
+
+  it("thins the over-time samples to the chart's width but keeps every peak", async () => {
+    const [t] = (await inspectPaths([runDir])).trials;
+    assert.ok(t !== undefined && t.grid.points > 100);
+    const ranked = rankedVms(t);
+    assert.ok(ranked.some((v) => Math.max(...(t.grid.queues[v.vm] ?? [])) > 0), "some queue grew");
+    const rows = gridRows(t, ranked, "queue", 40);
+    assert.equal(rows.length, 40 * ranked.length);
+    for (const v of ranked) {
+      const peak = Math.max(...(t.grid.queues[v.vm] ?? []));
+      assert.equal(Math.max(...rows.filter((r) => r.series === v.label).map((r) => r.value)), peak, v.label);
+    }
+    assert.match(ranked[0]?.label ?? "", /^\d+ \(rate \d+\)$/);
   });
 
   it("fits a 1,400 px window in Chromium without a console error", async (t) => {
