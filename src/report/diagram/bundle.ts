@@ -10,8 +10,7 @@ import { SetupError } from "../../errors.js";
 export const BUNDLE_URL = new URL("../../../dist/client/diagram.js", import.meta.url);
 
 /** The diagram's browser script, built from src/report/diagram/client by `npm run build`. */
-export function clientBundle(): string {
-  const path = fileURLToPath(BUNDLE_URL);
+export function clientBundle(path = fileURLToPath(BUNDLE_URL)): string {
   try {
     return readFileSync(path, "utf8");
   } catch (err) {

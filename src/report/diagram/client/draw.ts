@@ -6,6 +6,8 @@ export const LANE_H = 74;
 export const AXIS_H = 30;
 /** Above this many events in view, arrows and clock values are left out (the view says so). */
 export const ARROWS_UP_TO = 6000;
+/** Above this many events in view, each is a thin bar instead of a shape. */
+const DENSE_FROM = 1500;
 
 export const COLOURS = {
   internal: "#7a7a7a",
@@ -113,7 +115,8 @@ function background(g: CanvasRenderingContext2D, s: Scene, height: number): void
     g.moveTo(x, 0);
     g.lineTo(x, LANE_H * lanes + 4);
     g.stroke();
-    g.fillText(seconds(ms, step), x, LANE_H * lanes + 8);
+    // A label cut by the edge reads as another number ("5 s" as "s"): leave it out.
+    if (x > 10 && x < view.width - 16) g.fillText(seconds(ms, step), x, LANE_H * lanes + 8);
   }
   g.strokeStyle = "#999";
   g.beginPath();
@@ -126,6 +129,17 @@ function background(g: CanvasRenderingContext2D, s: Scene, height: number): void
     g.fillStyle = "#f1f1f1";
     g.fillRect(0, 0, zero, LANE_H * lanes);
   }
+  // Past the last event the page carries, a trial cut to bound the page has no data: say so there.
+  const last = s.d.t[s.d.t.length - 1];
+  if (s.d.omitted > 0 && last !== undefined && xOf(view, last) < view.width) {
+    const x = Math.max(0, xOf(view, last) + 4);
+    g.fillStyle = "#eeeeee";
+    g.fillRect(x, 0, view.width - x, LANE_H * lanes);
+    g.fillStyle = "#666";
+    g.textAlign = "left";
+    g.textBaseline = "top";
+    g.fillText("later events are left out of this page (see the note below)", x + 8, 6);
+  }
   g.strokeStyle = COLOURS.lane;
   g.lineWidth = 2;
   for (let l = 0; l < lanes; l++) {
@@ -135,6 +149,104 @@ function background(g: CanvasRenderingContext2D, s: Scene, height: number): void
     g.stroke();
   }
   g.lineWidth = 1;
+}
+
+/** One event's marker, match halo, jump ring and labels: for views of a few thousand events. */
+function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, labels: boolean): void {
+  const { d, view } = s;
+  const r = 5;
+  g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
+  g.textAlign = "center";
+  g.textBaseline = "bottom";
+  for (let i = lo; i < hi; i++) {
+    const x = xOf(view, d.t[i] as number);
+    const y = laneY(d.vm[i] as number);
+    const kind = d.kind[i] as number;
+    g.globalAlpha = alphaOf(s, i);
+    if (s.matches.has(i)) {
+      g.fillStyle = COLOURS.match;
+      g.beginPath();
+      g.arc(x, y, r + 6, 0, 2 * Math.PI);
+      g.fill();
+    }
+    const jump = d.jump[i] as number;
+    if (jump > 0) {
+      g.strokeStyle = COLOURS.jump;
+      g.lineWidth = 2;
+      g.beginPath();
+      g.arc(x, y, r + 3.5, 0, 2 * Math.PI);
+      g.stroke();
+      g.lineWidth = 1;
+    }
+    g.fillStyle = colourOf(s, i);
+    shape(g, kind, x, y, r);
+    if (labels) {
+      g.fillStyle = COLOURS.text;
+      g.fillText(String(d.clock[i]), x, y - r - 4);
+      if (jump > 0) {
+        g.fillStyle = COLOURS.jump;
+        g.textBaseline = "top";
+        g.fillText(`+${jump}`, x, y + r + 4);
+        g.textBaseline = "bottom";
+      }
+    }
+  }
+  g.globalAlpha = 1;
+}
+
+/**
+ * Many events in view: each is a thin bar, batched by colour into one path and drawn once per
+ * pixel column, so a frame of 60,000 events costs a few milliseconds, not a fill per event.
+ */
+function dense(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number): void {
+  const { d, view } = s;
+  const w = Math.max(1, Math.ceil(view.width));
+  const lanes = d.vms.length;
+  // Layers by a small number: 0 halo, then marker colour (6) x faded, then jump x faded.
+  const palette = [COLOURS.internal, COLOURS.send, COLOURS.receive, COLOURS.past, COLOURS.future, "#000"];
+  const seen = new Uint8Array(w * lanes * 16);
+  const paths: (Path2D | undefined)[] = [];
+  const put = (layer: number, lane: number, x: number, dy: number, h: number) => {
+    const px = Math.floor(x);
+    const at = (layer * lanes + lane) * w + px;
+    if (px < 0 || px >= w || seen[at] === 1) return;
+    seen[at] = 1;
+    let path = paths[layer];
+    if (path === undefined) {
+      path = new Path2D();
+      paths[layer] = path;
+    }
+    path.rect(px, laneY(lane) + dy, 1.5, h);
+  };
+  const marks = s.marks;
+  for (let i = lo; i < hi; i++) {
+    const x = xOf(view, d.t[i] as number);
+    const lane = d.vm[i] as number;
+    const m = marks === undefined ? 0 : (marks[i] as number);
+    const faded = marks !== undefined && m === 0 ? 1 : 0;
+    const colour = m === 0 ? (d.kind[i] as number) : m + 2;
+    if (s.matches.has(i)) put(0, lane, x, -11, 22);
+    put(1 + colour * 2 + faded, lane, x, -7, 14);
+    if ((d.jump[i] as number) > 0) put(13 + faded, lane, x, -14, 5);
+  }
+  // Halos under markers under jump marks; faded first, so what the selection lights up is on top.
+  const order = [
+    0,
+    ...[0, 1, 2, 3, 4, 5].map((c) => 2 + c * 2),
+    ...[0, 1, 2, 3, 4, 5].map((c) => 1 + c * 2),
+    14,
+    13,
+  ];
+  for (const layer of order) {
+    const path = paths[layer];
+    if (path === undefined) continue;
+    const faded = layer === 14 || (layer > 0 && layer < 13 && layer % 2 === 0);
+    g.globalAlpha = faded ? 0.16 : 1;
+    g.fillStyle =
+      layer === 0 ? COLOURS.match : layer >= 13 ? COLOURS.jump : (palette[(layer - 1) >> 1] as string);
+    g.fill(path);
+  }
+  g.globalAlpha = 1;
 }
 
 /** Draws the scene; only the events in view (and messages crossing it) are visited. */
@@ -179,43 +291,9 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
     }
     g.globalAlpha = 1;
   }
-  const r = events > 2000 ? 3 : 5;
-  g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
-  g.textAlign = "center";
-  g.textBaseline = "bottom";
-  for (let i = lo; i < hi; i++) {
-    const x = xOf(view, d.t[i] as number);
-    const y = laneY(d.vm[i] as number);
-    const kind = d.kind[i] as number;
-    g.globalAlpha = alphaOf(s, i);
-    if (s.matches.has(i)) {
-      g.fillStyle = COLOURS.match;
-      g.beginPath();
-      g.arc(x, y, r + 6, 0, 2 * Math.PI);
-      g.fill();
-    }
-    const jump = d.jump[i] as number;
-    if (jump > 0) {
-      g.strokeStyle = COLOURS.jump;
-      g.lineWidth = 2;
-      g.beginPath();
-      g.arc(x, y, r + 3.5, 0, 2 * Math.PI);
-      g.stroke();
-      g.lineWidth = 1;
-    }
-    g.fillStyle = colourOf(s, i);
-    shape(g, kind, x, y, r);
-    if (labels) {
-      g.fillStyle = COLOURS.text;
-      g.fillText(String(d.clock[i]), x, y - r - 4);
-      if (jump > 0) {
-        g.fillStyle = COLOURS.jump;
-        g.textBaseline = "top";
-        g.fillText(`+${jump}`, x, y + r + 4);
-        g.textBaseline = "bottom";
-      }
-    }
-  }
+  const r = 5;
+  if (events > DENSE_FROM) dense(g, s, lo, hi);
+  else marks(g, s, lo, hi, labels);
   g.globalAlpha = 1;
   for (const [i, name] of [
     [s.a, "a"],

@@ -46,7 +46,8 @@ function clamp(view: View, end: number): View {
   const span = view.to - view.from;
   const min = -span * 0.015;
   const max = Math.max(end + span * 0.015, min + span);
-  const shift = view.from < min ? min - view.from : view.to > max ? Math.max(max - view.to, min - view.from) : 0;
+  const shift =
+    view.from < min ? min - view.from : view.to > max ? Math.max(max - view.to, min - view.from) : 0;
   return { ...view, from: view.from + shift, to: view.to + shift };
 }
 
@@ -377,6 +378,7 @@ function mount(root: HTMLElement, data: DiagramData): void {
 }
 
 function start(): void {
+  performance.mark("st-start");
   const root = document.getElementById(ROOT_ID);
   const script = document.getElementById(DATA_ID);
   if (root === null || script === null) return;
