@@ -72,15 +72,19 @@ function trend(samples: readonly number[], stepMs: number): QueueTrend {
   };
 }
 
-/** The largest lag of `vm` on the grid and the first instant it was reached. */
-function lagPeak(t: TrialAnalysis, vm: string): { max: number; atS: number } {
-  const mine = t.grid.clocks[vm] ?? [];
+/** The largest clock at each grid instant. */
+function topClocks(t: TrialAnalysis): number[] {
   const all = Object.values(t.grid.clocks);
+  return Array.from({ length: t.grid.points }, (_, g) => Math.max(...all.map((c) => c[g] ?? 0)));
+}
+
+/** The largest lag of `vm` on the grid and the first instant it was reached. */
+function lagPeak(t: TrialAnalysis, vm: string, tops: number[]): { max: number; atS: number } {
+  const mine = t.grid.clocks[vm] ?? [];
   let max = 0;
   let at = 0;
   for (let g = 0; g < mine.length; g++) {
-    const top = Math.max(...all.map((c) => c[g] ?? 0));
-    const lag = top - (mine[g] ?? 0);
+    const lag = (tops[g] ?? 0) - (mine[g] ?? 0);
     if (lag > max) {
       max = lag;
       at = g;
@@ -96,8 +100,9 @@ export function trialRatios(t: TrialAnalysis): VmRatio[] {
   const eventRange = t.vms.find((v) => Number.isFinite(v.eventRange))?.eventRange ?? Number.NaN;
   const durationS = Math.max(...t.vms.map((v) => v.ranS));
   const expected = expectTrial({ rates, eventRange, durationS });
+  const tops = topClocks(t);
   return t.vms.map((v, i) => {
-    const peak = lagPeak(t, v.vm);
+    const peak = lagPeak(t, v.vm, tops);
     return {
       experiment: t.experiment,
       trial: t.trial,

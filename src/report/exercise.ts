@@ -145,7 +145,8 @@ export function exerciseChart(report: InspectReport): Spec {
         description: { field: "label" },
       },
     });
-    return { width: 560, height: 260, title: p.title, layer: layers };
+    // No panel title: the y axis names the measure, and titles of unequal height misalign the grid.
+    return { width: 560, height: 260, layer: layers };
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

@@ -5,6 +5,7 @@ import { EXERCISE_FIGURE, type Finding, findingsOf } from "../../src/analysis/fi
 import type { InspectReport } from "../../src/analysis/inspect.js";
 import type { VmRatio } from "../../src/analysis/ratios.js";
 import { formatNumber } from "../../src/analysis/table.js";
+import { experimentCharts } from "../../src/report/charts.js";
 import { resolveExperiments } from "../../src/run/config.js";
 import { simulateRun } from "../../src/sim/run.js";
 
@@ -196,7 +197,18 @@ describe("findings", () => {
         assert.deepEqual([...topics].sort(), ["checks", "drift", "jumps", "queue"]);
       }
       assert.equal(findings.filter((x) => x.topic === "change").length, 3);
-      assert.ok(findings.every((x) => x.figure.length > 0));
+      // Each links to a figure the page has: an experiment's chart or the exercise's.
+      const report = findings === a ? spread : close;
+      const figures = new Set([
+        EXERCISE_FIGURE,
+        ...report.experiments.flatMap((e) =>
+          experimentCharts(
+            e.experiment,
+            report.trials.filter((t) => t.experiment === e.experiment),
+          ).map((c) => c.name),
+        ),
+      ]);
+      for (const x of findings) assert.ok(figures.has(x.figure), `${x.figure} is not on the page`);
     }
   });
 });
