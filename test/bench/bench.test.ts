@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { measureLatencies, measureThroughput } from "../../src/bench/links.js";
+import { measureBigReport, timeToInteractive } from "../../src/bench/report.js";
 import { renderRows } from "../../src/bench/rows.js";
+import { browserMissing } from "../helpers/browser.js";
 
 describe("benchmark pieces", () => {
   it("measures round trips through a transport and a bare floor, taking turns, on loopback", async () => {
@@ -45,5 +50,29 @@ describe("benchmark pieces", () => {
     assert.match(header ?? "", /ours\/floor/);
     assert.match(first ?? "", /zmq p50 vs bare .* 1\.20 .* NO$/);
     assert.match(second ?? "", /2,500,000 .* yes$/);
+  });
+
+  it("makes a big run's report in a process of its own and says its size and peak memory", async () => {
+    const r = await measureBigReport(20_000);
+    assert.ok(r.records >= 20_000, String(r.records));
+    assert.ok(r.bytes > 10_000 && r.peakRssMb > 10 && r.inspectMs > 0 && r.pageMs > 0, JSON.stringify(r));
+  });
+
+  it("times a page to its first frame after load, and reads a ready mark when the page sets one", async (t) => {
+    const missing = browserMissing();
+    if (missing !== undefined) {
+      t.skip(missing);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), "clocklab-bench-tti-"));
+    try {
+      const page = join(dir, "page.html");
+      writeFileSync(page, '<!doctype html><p>hi</p><script>performance.mark("st-ready")</script>');
+      const r = await timeToInteractive(page, 1);
+      assert.ok(r.interactiveMs > 0 && r.interactiveMs < 30_000, JSON.stringify(r));
+      assert.ok(r.diagramReadyMs !== undefined && r.diagramReadyMs <= r.interactiveMs, JSON.stringify(r));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
