@@ -9,6 +9,8 @@ import { describe, find, parseQuery } from "./search.js";
 /** The view a trial opens on: its first 10 s, with a margin so the first event is whole. */
 const OPEN_MS = 10_000;
 const SHOWN_RESULTS = 40;
+/** Room left of time 0 and right of the end, so edge events and the "0 s" label are whole. */
+const EDGE_PX = 16;
 
 /** Everything the page changes as the reader clicks; one per diagram, no globals. */
 interface State {
@@ -38,14 +40,16 @@ const endOf = (d: TrialDiagram) => Math.max(d.durationS * 1000, (d.t[d.t.length 
 
 function openView(d: TrialDiagram, width: number): View {
   const to = Math.min(OPEN_MS, endOf(d));
-  return { from: -to * 0.015, to: to * 1.015, width };
+  const pad = (to * EDGE_PX) / Math.max(200, width);
+  return { from: -pad, to: to + pad, width };
 }
 
 /** The view moved back inside the trial (with its margins) when it slid past either end. */
 function clamp(view: View, end: number): View {
   const span = view.to - view.from;
-  const min = -span * 0.015;
-  const max = Math.max(end + span * 0.015, min + span);
+  const pad = (span * EDGE_PX) / Math.max(200, view.width);
+  const min = -pad;
+  const max = Math.max(end + pad, min + span);
   const shift =
     view.from < min ? min - view.from : view.to > max ? Math.max(max - view.to, min - view.from) : 0;
   return { ...view, from: view.from + shift, to: view.to + shift };
@@ -308,7 +312,8 @@ function mount(root: HTMLElement, data: DiagramData): void {
   });
   whole.addEventListener("click", () => {
     const end = endOf(s.d);
-    s = { ...s, view: { ...s.view, from: -end * 0.015, to: end * 1.015 } };
+    const pad = (end * EDGE_PX) / Math.max(200, s.view.width);
+    s = { ...s, view: { ...s.view, from: -pad, to: end + pad } };
     redraw();
   });
   search.addEventListener("input", runSearch);
