@@ -1,5 +1,4 @@
 import type { ExperimentSummary, Spread } from "./experiment.js";
-import { round3 } from "./series.js";
 import { formatNumber } from "./table.js";
 import type { TrialAnalysis, VmStats } from "./trial.js";
 
@@ -15,7 +14,9 @@ export const withSpread = (s: Spread): string =>
 
 /** A ratio range as "0.25" or "0.25-0.5". */
 const range = (r: { min: number; max: number }): string =>
-  r.min === r.max ? formatNumber(r.min) : `${formatNumber(r.min)}-${formatNumber(r.max)}`;
+  r.min === r.max || Number.isNaN(r.min)
+    ? formatNumber(r.min)
+    : `${formatNumber(r.min)}-${formatNumber(r.max)}`;
 
 /**
  * Per rank (1 = fastest VM of its trial) over an experiment's trials: the one summary the
@@ -70,7 +71,6 @@ export function trialGrid(t: TrialAnalysis): TableData {
     headers: [
       "vm",
       "rate",
-      "ratio",
       "ticks",
       "recv/send/int",
       "clock",
@@ -90,7 +90,6 @@ export function trialGrid(t: TrialAnalysis): TableData {
     rows: t.vms.map((v) => [
       v.vm,
       v.rate,
-      round3(v.rate / Math.max(...t.vms.map((x) => x.rate))),
       ticksCell(v),
       `${v.events.receive}/${v.events.send}/${v.events.internal}`,
       v.finalClock,

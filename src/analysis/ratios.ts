@@ -101,9 +101,11 @@ export function trialRatios(t: TrialAnalysis): VmRatio[] {
   const durationS = Math.max(...t.vms.map((v) => v.ranS));
   const expected = expectTrial({ rates, eventRange, durationS });
   const tops = topClocks(t);
-  return t.vms.map((v, i) => {
+  // A VM whose log has no start record has no rate: it cannot be placed by ratio.
+  return t.vms.flatMap((v, i) => {
+    if (!Number.isFinite(v.rate)) return [];
     const peak = lagPeak(t, v.vm, tops);
-    return {
+    const ratio: VmRatio = {
       experiment: t.experiment,
       trial: t.trial,
       vm: v.vm,
@@ -125,5 +127,6 @@ export function trialRatios(t: TrialAnalysis): VmRatio[] {
       latenessP99Ms: v.latenessMs.p99,
       expected: expected[i] as VmExpectation,
     };
+    return [ratio];
   });
 }
