@@ -234,7 +234,10 @@ export function jumpRows(trials: TrialAnalysis[]) {
       const byRank = counts.get(rank) ?? new Map<number, number>();
       return {
         rank,
-        title: [`${rankName(rank)} VM of each trial`, `rate ${span} of the fastest, ${r.length} VM-trials`],
+        title: [
+          `${rankName(rank)} VM of each trial`,
+          `rate ${span} of the fastest, ${r.length} VM-trial${r.length === 1 ? "" : "s"}`,
+        ],
         values: Array.from({ length: max }, (_, i) => ({
           size: i + 1,
           lo: i + 0.5,
