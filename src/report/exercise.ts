@@ -46,7 +46,7 @@ function modelLine(e: ExperimentSummary, durationS: number) {
   const perTrial = Math.round(e.ratios.length / Math.max(1, e.trials));
   const low = Math.min(0.1, ...e.ratios.map((v) => v.ratio));
   const rows = [];
-  for (let q = low; q <= 1.0001; q += 0.005) {
+  for (let q = low; q <= 1.0001; q += 0.01) {
     const others = Array.from(
       { length: Math.max(0, perTrial - 2) },
       () => (Number.isFinite(slower) ? slower : 1) * f,
