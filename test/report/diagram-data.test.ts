@@ -8,6 +8,7 @@ import { main } from "../../src/cli/program.js";
 import { SetupError } from "../../src/errors.js";
 import { clientBundle } from "../../src/report/diagram/bundle.js";
 import { extractTrial, limitFor } from "../../src/report/diagram/extract.js";
+import { pack, unpack } from "../../src/report/diagram/format.js";
 import { diagramSection } from "../../src/report/diagram/section.js";
 import { spaceTime } from "../../src/report/diagram/static.js";
 import { renderSvg } from "../../src/report/render.js";
@@ -75,6 +76,15 @@ describe("the space-time diagram's data", () => {
         prev = r.clock as number;
       }
     }
+  });
+
+  it("packs a trial for the page in less JSON and unpacks it unchanged", () => {
+    const t = report.trials[0];
+    assert.ok(t !== undefined);
+    const d = extractTrial(t, 1_000_000);
+    const packed = pack(d);
+    assert.deepEqual(unpack(packed), d);
+    assert.ok(JSON.stringify(packed).length < 0.9 * JSON.stringify(d).length);
   });
 
   it("keeps a trial's first events up to its bound and says what it left out", () => {

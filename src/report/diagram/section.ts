@@ -1,7 +1,7 @@
 import type { InspectReport } from "../../analysis/inspect.js";
 import { clientBundle } from "./bundle.js";
 import { DEFAULT_BOUNDS, type DiagramBounds, extractTrial, limitFor } from "./extract.js";
-import { DATA_ID, type DiagramData, ROOT_ID } from "./format.js";
+import { DATA_ID, type DiagramData, pack, ROOT_ID } from "./format.js";
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
@@ -10,25 +10,18 @@ const count = (n: number) => n.toLocaleString("en");
 /** Text safe inside a <script> element: no `</script` and no `<!--` can appear in it. */
 const scriptSafe = (s: string) => s.replace(/</g, "\\u003c");
 
-/** The diagram's data for every trial of a report, bounded as `bounds` says. */
-export function diagramData(report: InspectReport, bounds: DiagramBounds = DEFAULT_BOUNDS): DiagramData {
-  const limit = limitFor(report.trials.length, bounds);
-  return {
-    limitPerTrial: limit,
-    trials: report.trials.filter((t) => t.files.length > 0).map((t) => extractTrial(t, limit)),
-  };
-}
-
 /**
  * The report's interactive space-time diagram: a section with the trials' events as JSON and
  * the bundled script that draws them (built from src/report/diagram/client). Everything is
  * inline, so the page stays one file that works offline.
  */
 export function diagramSection(report: InspectReport, bounds: DiagramBounds = DEFAULT_BOUNDS): string {
-  const data = diagramData(report, bounds);
-  if (data.trials.length === 0) return "";
+  const limit = limitFor(report.trials.length, bounds);
+  const trials = report.trials.filter((t) => t.files.length > 0).map((t) => extractTrial(t, limit));
+  if (trials.length === 0) return "";
+  const data: DiagramData = { limitPerTrial: limit, trials: trials.map(pack) };
   const script = clientBundle().replace(/<\/script/gi, "<\\/script");
-  const cut = data.trials.filter((t) => t.omitted > 0);
+  const cut = trials.filter((t) => t.omitted > 0);
   const bound =
     cut.length === 0
       ? ""

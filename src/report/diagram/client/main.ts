@@ -1,4 +1,11 @@
-import { DATA_ID, type DiagramData, ROOT_ID, type TrialDiagram } from "../format.js";
+import {
+  DATA_ID,
+  type DiagramData,
+  type PackedTrial,
+  ROOT_ID,
+  type TrialDiagram,
+  unpack,
+} from "../format.js";
 import { cone, relation } from "./causal.js";
 import { CSS, el, legend } from "./dom.js";
 import { AXIS_H, draw, hit, LANE_H, type Scene } from "./draw.js";
@@ -55,7 +62,7 @@ function clamp(view: View, end: number): View {
   return { ...view, from: view.from + shift, to: view.to + shift };
 }
 
-function trialLabel(d: TrialDiagram): string {
+function trialLabel(d: Pick<TrialDiagram, "experiment" | "trial" | "vms">): string {
   const rates = d.vms.map((v) => v.rate).join(", ");
   const exp = d.experiment === "." ? "" : `${d.experiment}, `;
   return `${exp}trial ${d.trial} (rates ${rates})`;
@@ -109,8 +116,15 @@ function mount(root: HTMLElement, data: DiagramData): void {
     return;
   }
 
+  // Trials are unpacked when first shown; the reader may look at one of ten.
+  const unpacked = new Map<number, TrialDiagram>();
+  const trial = (i: number): TrialDiagram => {
+    const d = unpacked.get(i) ?? unpack(data.trials[i] as PackedTrial);
+    unpacked.set(i, d);
+    return d;
+  };
   const load = (i: number): State => {
-    const d = data.trials[i] as TrialDiagram;
+    const d = trial(i);
     return {
       trial: i,
       d,
