@@ -52,7 +52,7 @@ function facts(report: InspectReport, generatedAt: Date, version: string): strin
   if (run === undefined) {
     rows.push([
       "What ran",
-      "not known: no run.json next to these logs (log files given directly, or a folder not made by clocklab run or sim). The rates below come from each VM's start record.",
+      `not known: no run.json in ${esc(report.paths.join(", "))} (log files named directly, or a folder that holds other run folders, as compare's does). The rates below come from each VM's start record.`,
     ]);
   } else {
     rows.push(["What ran", `<code>clocklab ${esc(run.command.map(shellWord).join(" "))}</code>`]);
