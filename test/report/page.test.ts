@@ -184,7 +184,10 @@ describe("report page", () => {
     const [t] = (await inspectPaths([runDir])).trials;
     assert.ok(t !== undefined && t.grid.points > 100);
     const ranked = rankedVms(t);
-    assert.ok(ranked.some((v) => Math.max(...(t.grid.queues[v.vm] ?? [])) > 0), "some queue grew");
+    assert.ok(
+      ranked.some((v) => Math.max(...(t.grid.queues[v.vm] ?? [])) > 0),
+      "some queue grew",
+    );
     const rows = gridRows(t, ranked, "queue", 40);
     assert.equal(rows.length, 40 * ranked.length);
     for (const v of ranked) {
