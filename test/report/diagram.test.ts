@@ -237,3 +237,44 @@ describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000
     assert.deepEqual(errors, []);
   });
 });
+
+describe("the diagram with 60,000 events in a trial", { skip, timeout: 120_000 }, () => {
+  const big = mkdtempSync(join(tmpdir(), "clocklab-diagram-big-"));
+  let b: Browser | undefined;
+
+  after(async () => {
+    await b?.close();
+    rmSync(big, { recursive: true, force: true });
+  });
+
+  it("carries every event and stays interactive over the whole trial", async () => {
+    const io = captureIo();
+    const args = ["sim", "--rates", "300,330,370", "--trials", "1", "--duration", "60", "--seed", "3"];
+    assert.equal(await main([...args, "--log-dir", big, "--html", "--no-color"], io), 0, io.errs.join("\n"));
+    const dir = join(big, readdirSync(big).find((d) => d !== "latest") ?? "");
+    b = await launchChromium();
+    const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+    const seen: string[] = [];
+    p.on("pageerror", (e) => seen.push(String(e)));
+    await p.goto(`file://${join(dir, "report.html")}`);
+    await p.waitForSelector("#st[data-ready=true]");
+    assert.equal(await p.getAttribute("#st", "data-events"), "60000");
+    // A frame of the whole trial (every event in view), timed from the click to the frame after.
+    const ms = await p.evaluate<number>(`(async () => {
+      const a = performance.now();
+      document.getElementById("st-whole").click();
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      return performance.now() - a;
+    })()`);
+    assert.equal(await p.getAttribute("#st", "data-drawn"), "60000");
+    // Generous: a frame that visits each event once takes ~0.1 s here; one that did more would not pass.
+    assert.ok(ms < 2000, `${ms} ms for a frame of 60,000 events`);
+    await p.fill("#st-search", "vm:5002 tick:9000");
+    await p.click('#st-results button[data-tick="9000"]');
+    await p.waitForFunction('document.getElementById("st").dataset.a === "5002:9000"');
+    const past = Number(await p.getAttribute("#st", "data-past"));
+    const future = Number(await p.getAttribute("#st", "data-future"));
+    assert.ok(past > 1000 && future > 1000, `${past} ${future}`);
+    assert.deepEqual(seen, []);
+  });
+});

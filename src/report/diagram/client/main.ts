@@ -369,6 +369,7 @@ function mount(root: HTMLElement, data: DiagramData): void {
     const r = canvas.getBoundingClientRect();
     select(hit(s.d, s.view, e.clientX - r.left, e.clientY - r.top), e.shiftKey);
   });
+  canvas.addEventListener("dblclick", (e) => zoom(1 / 2, e.offsetX));
   canvas.addEventListener("keydown", (e) => {
     const step = (s.view.to - s.view.from) / 5;
     const keys: Record<string, () => void> = {
