@@ -45,6 +45,9 @@ export interface Drawn {
 
 export const laneY = (lane: number) => LANE_H * lane + LANE_H / 2;
 
+const kindColour = (kind: number) =>
+  kind === 1 ? COLOURS.send : kind === 2 ? COLOURS.receive : COLOURS.internal;
+
 function colourOf(s: Scene, i: number): string {
   if (s.marks !== undefined) {
     const m = s.marks[i];
@@ -52,8 +55,7 @@ function colourOf(s: Scene, i: number): string {
     if (m === 2) return COLOURS.future;
     if (m === 3) return "#000";
   }
-  const kind = s.d.kind[i];
-  return kind === 1 ? COLOURS.send : kind === 2 ? COLOURS.receive : COLOURS.internal;
+  return kindColour(s.d.kind[i] as number);
 }
 
 /** Faded when a selection is shown and the event is outside its cone. */
@@ -302,6 +304,9 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
     if (i < 0 || i < lo || i >= hi) continue;
     const x = xOf(view, d.t[i] as number);
     const y = laneY(d.vm[i] as number);
+    // A chosen event is never faded, even when it is concurrent with a.
+    g.fillStyle = colourOf(s, i);
+    shape(g, d.kind[i] as number, x, y, r);
     g.strokeStyle = "#000";
     g.lineWidth = 2;
     g.beginPath();

@@ -9,7 +9,7 @@ import {
 import { cone, relation } from "./causal.js";
 import { CSS, el, legend } from "./dom.js";
 import { AXIS_H, draw, hit, LANE_H, type Scene } from "./draw.js";
-import { eventText, verdictLabel, verdictText } from "./panel.js";
+import { eventText, verdictText } from "./panel.js";
 import { msAt, seconds, type View } from "./scale.js";
 import { describe, find, parseQuery } from "./search.js";
 
@@ -232,7 +232,6 @@ function mount(root: HTMLElement, data: DiagramData): void {
       verdict = r;
       parts.push(el("p", {}, eventText(d, b, "b")));
       parts.push(el("p", { class: "st-verdict", id: "st-verdict" }, verdictText(d, a, b, r)));
-      parts.push(el("p", {}, `Verdict: ${verdictLabel(r)}`));
     }
     info.replaceChildren(...parts);
     Object.assign(root.dataset, {

@@ -38,17 +38,15 @@ export function verdictText(d: TrialDiagram, a: number, b: number, r: Relation):
     a: d.vc[a * k + x] as number,
     b: d.vc[b * k + x] as number,
   }));
-  const lamport = `Lamport values ${d.clock[a]} and ${d.clock[b]}`;
+  if (r === "same") return "a and b are the same event.";
   if (r === "a->b" || r === "b->a") {
     const [lo, hi] = r === "a->b" ? ["a", "b"] : ["b", "a"];
-    return `${SYMBOL[r]}: ${lo} happened before ${hi}, every entry of vc(${lo}) ≤ vc(${hi}) (${entries
-      .map((e) => (r === "a->b" ? `${e.a} ≤ ${e.b}` : `${e.b} ≤ ${e.a}`))
-      .join(", ")}); so ${lo}'s Lamport value is smaller too (${lamport}).`;
+    const pairs = entries.map((e) =>
+      r === "a->b" ? `${e.id}: ${e.a} ≤ ${e.b}` : `${e.id}: ${e.b} ≤ ${e.a}`,
+    );
+    return `${SYMBOL[r]}: ${lo} happened before ${hi}. Every entry of vc(${lo}) is ≤ the same entry of vc(${hi}) (${pairs.join(", ")}), and they differ; so ${lo}'s Lamport value is smaller too (${d.clock[lo === "a" ? a : b]} < ${d.clock[lo === "a" ? b : a]}).`;
   }
-  if (r === "same") return "a and b are the same event.";
   const up = entries.find((e) => e.a > e.b);
   const down = entries.find((e) => e.a < e.b);
-  return `${SYMBOL[r]}: neither happened before the other (entry ${up?.id}: ${up?.a} > ${up?.b}, entry ${down?.id}: ${down?.a} < ${down?.b}). The ${lamport} order them anyway: Lamport clocks cannot tell concurrency.`;
+  return `${SYMBOL[r]}: neither happened before the other. vc(a)[${up?.id}] = ${up?.a} > vc(b)[${up?.id}] = ${up?.b}, but vc(a)[${down?.id}] = ${down?.a} < vc(b)[${down?.id}] = ${down?.b}. Their Lamport values, ${d.clock[a]} and ${d.clock[b]}, put one first all the same: a Lamport clock alone cannot tell that two events are concurrent.`;
 }
-
-export const verdictLabel = (r: Relation) => SYMBOL[r];
