@@ -23,6 +23,8 @@ let runDir = "";
 let browser: Browser | undefined;
 let page: Page;
 const errors: string[] = [];
+/** Every URL the page asked for: only itself, as it must work offline. */
+const requests: string[] = [];
 
 /** Every tick event of one trial, from the log files themselves. */
 function trialEvents(trial: number): Ev[] {
@@ -119,6 +121,7 @@ describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000
       if (m.type() === "error") errors.push(m.text());
     });
     page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => requests.push(r.url()));
     await page.goto(`file://${join(runDir, "report.html")}`);
     await page.waitForSelector("#st[data-ready=true]");
   });
@@ -235,6 +238,7 @@ describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000
     assert.equal(Number(d.events), trialEvents(2).length);
     assert.equal(d.a, "");
     assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [`file://${join(runDir, "report.html")}`]);
   });
 });
 
