@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -104,10 +112,21 @@ describe("the space-time diagram's data", () => {
     assert.ok(!json.includes("<"), "the data cannot close its script element");
   });
 
-  it("fails with what to run when the browser bundle is missing", () => {
+  it("fails with what to run when the browser bundle is missing or older than its sources", () => {
     assert.throws(
       () => clientBundle(join(root, "nothing.js")),
-      (err: unknown) => err instanceof SetupError && /run `npm run build`/.test(err.message),
+      (err: unknown) => err instanceof SetupError && /missing: run `npm run build`/.test(err.message),
+    );
+    const sources = join(root, "client");
+    mkdirSync(sources);
+    writeFileSync(join(root, "bundle.js"), "draw();");
+    utimesSync(join(root, "bundle.js"), 1000, 1000);
+    assert.equal(clientBundle(join(root, "bundle.js"), sources), "draw();");
+    writeFileSync(join(sources, "main.ts"), "draw();");
+    assert.throws(
+      () => clientBundle(join(root, "bundle.js"), sources),
+      (err: unknown) =>
+        err instanceof SetupError && /older than main.ts .*run `npm run build`/.test(err.message),
     );
   });
 

@@ -168,6 +168,8 @@ describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000
       (e) => e.vm === "5003" && Math.abs(e.t - chosen.t) < 1500 && e.event === "send",
     );
     assert.ok(other !== undefined);
+    // The mouse clicks where the page is on screen: bring the drawing into view first.
+    await page.$eval("#st-canvas", (c) => c.scrollIntoView());
     const view = await data();
     const box = await page.$eval("#st-canvas", (c) => {
       const r = c.getBoundingClientRect();

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SetupError } from "../../errors.js";
 
@@ -9,14 +10,33 @@ import { SetupError } from "../../errors.js";
  */
 export const BUNDLE_URL = new URL("../../../dist/client/diagram.js", import.meta.url);
 
-/** The diagram's browser script, built from src/report/diagram/client by `npm run build`. */
-export function clientBundle(path = fileURLToPath(BUNDLE_URL)): string {
+/** The browser code's sources, when this runs from a checkout (beside this file as .ts). */
+const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
+
+/**
+ * The diagram's browser script, built from src/report/diagram/client by `npm run build`.
+ * Run from source, a bundle older than a client source is refused: a page drawn by yesterday's
+ * code would pass or fail tests for the wrong reason.
+ */
+export function clientBundle(path = fileURLToPath(BUNDLE_URL), sources = CLIENT_DIR): string {
+  let built: number;
+  let text: string;
   try {
-    return readFileSync(path, "utf8");
+    built = statSync(path).mtimeMs;
+    text = readFileSync(path, "utf8");
   } catch (err) {
     throw new SetupError(
       `report: the space-time diagram's script ${path} is missing: run \`npm run build\` (it bundles src/report/diagram/client)`,
       { cause: err },
     );
   }
+  const stale = existsSync(sources)
+    ? readdirSync(sources).filter((f) => f.endsWith(".ts") && statSync(join(sources, f)).mtimeMs > built)
+    : [];
+  if (stale.length > 0) {
+    throw new SetupError(
+      `report: the space-time diagram's script ${path} is older than ${stale.join(", ")} in ${sources}: run \`npm run build\``,
+    );
+  }
+  return text;
 }

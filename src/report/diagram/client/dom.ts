@@ -53,6 +53,8 @@ export const CSS = `
 .st-lane{position:absolute;left:0;right:0;padding:0 .5rem;transform:translateY(-50%);line-height:1.25}
 .st-lane b{display:block}.st-lane span{color:#555;font-size:.8rem}
 .st-plot{position:relative;flex:1 1 auto;min-width:0}
+.st-tip{position:absolute;pointer-events:none;background:#222;color:#fff;font-size:.8rem;padding:.2rem .45rem;border-radius:3px;white-space:nowrap;z-index:1}
+.st-tip[hidden]{display:none}
 .st-plot canvas{display:block;cursor:grab;touch-action:none}.st-plot canvas:active{cursor:grabbing}
 .st-note{color:#555;margin:.35rem 0;min-height:1.2em}
 .st-results{display:flex;flex-wrap:wrap;gap:.3rem;margin:.3rem 0;max-height:7.5rem;overflow:auto}

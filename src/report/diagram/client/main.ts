@@ -90,7 +90,9 @@ function mount(root: HTMLElement, data: DiagramData): void {
   const range = el("span", { id: "st-range", class: "st-range" });
   const lanes = el("div", { class: "st-lanes" });
   const canvas = el("canvas", { id: "st-canvas", tabindex: "0", "aria-label": "space-time diagram" });
-  const plot = el("div", { class: "st-plot" }, canvas);
+  const tip = el("div", { class: "st-tip", role: "tooltip" });
+  tip.hidden = true;
+  const plot = el("div", { class: "st-plot" }, canvas, tip);
   const note = el("div", { id: "st-note", class: "st-note" });
   const results = el("div", { id: "st-results", class: "st-results" });
   const info = el("div", { id: "st-info", class: "st-info", "aria-live": "polite" });
@@ -353,7 +355,18 @@ function mount(root: HTMLElement, data: DiagramData): void {
     canvas.setPointerCapture(e.pointerId);
   });
   canvas.addEventListener("pointermove", (e) => {
-    if (drag === undefined) return;
+    if (drag === undefined) {
+      // Hovering names the event under the pointer, as the static chart's titles do.
+      const i = hit(s.d, s.view, e.offsetX, e.offsetY);
+      tip.hidden = i < 0;
+      if (i >= 0) {
+        tip.textContent = describe(s.d, i);
+        tip.style.left = `${Math.min(e.offsetX + 12, s.view.width - 260)}px`;
+        tip.style.top = `${e.offsetY + 16}px`;
+      }
+      return;
+    }
+    tip.hidden = true;
     const dx = e.clientX - drag.x;
     if (Math.abs(dx) > 3) drag.moved = true;
     if (!drag.moved) return;
@@ -367,6 +380,9 @@ function mount(root: HTMLElement, data: DiagramData): void {
     if (wasDrag) return;
     const r = canvas.getBoundingClientRect();
     select(hit(s.d, s.view, e.clientX - r.left, e.clientY - r.top), e.shiftKey);
+  });
+  canvas.addEventListener("pointerleave", () => {
+    tip.hidden = true;
   });
   canvas.addEventListener("dblclick", (e) => zoom(1 / 2, e.offsetX));
   canvas.addEventListener("keydown", (e) => {
