@@ -80,7 +80,7 @@ export function renderHtml(
       )
       .join("\n");
     return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}${e.interrupted > 0 ? `, <span class="badt">${e.interrupted} INTERRUPTED</span>` : ""}</small></h2>
-<h3>Summary (mean ± sd over trials)</h3>${summary}
+<h3>Summary by rank (1 = the fastest VM of its trial): mean ± sd over the VM-trials of each rank</h3>${summary}
 <h3>Trials</h3>${trials}
 <h3>Charts</h3>${figs}</section>`;
   });
