@@ -4,12 +4,10 @@ import type { InspectReport } from "../analysis/inspect.js";
 import { expectTrial } from "../analysis/model.js";
 import type { VmRatio } from "../analysis/ratios.js";
 import { formatNumber } from "../analysis/table.js";
+import { esc } from "./escape.js";
 
 /** A Vega-Lite spec (kept loose: the compiler validates it). */
 type Spec = Record<string, unknown>;
-
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 
 /** Blue and vermilion (Okabe-Ito): far apart in hue and lightness, safe for colour-blind readers. */
 const COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];

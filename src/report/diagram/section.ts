@@ -1,10 +1,9 @@
 import type { InspectReport } from "../../analysis/inspect.js";
+import { esc } from "../escape.js";
 import { clientBundle } from "./bundle.js";
 import { DEFAULT_BOUNDS, type DiagramBounds, extractTrial, limitFor } from "./extract.js";
 import { DATA_ID, type DiagramData, pack, ROOT_ID } from "./format.js";
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 const count = (n: number) => n.toLocaleString("en");
 
 /** Text safe inside a <script> element: no `</script` and no `<!--` can appear in it. */
