@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 
 const CHUNK_BYTES = 1 << 20;
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import { parseLogFileName } from "../log/paths.js";
 
 /** The log files of one trial of one experiment. */

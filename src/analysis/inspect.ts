@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import { discoverTrials } from "./discover.js";
 import { type ExperimentSummary, summarizeExperiments } from "./experiment.js";
 import { type RunInfo, readRunInfo } from "./run-info.js";

@@ -1,5 +1,5 @@
+import { VcSnapshot } from "../clock/vector.js";
 import type { SendRecord } from "../log/schema.js";
-import { VcSnapshot } from "../vm/vector.js";
 
 interface LinkSends {
   /** Lamport stamp per seq (index seq - 1); NaN where no send was logged. */

@@ -1,5 +1,5 @@
-import type { VectorClock } from "../vm/clocks.js";
-import { type AnyVectorClock, VcSnapshot } from "../vm/vector.js";
+import type { VectorClock } from "../clock/clocks.js";
+import { type AnyVectorClock, VcSnapshot } from "../clock/vector.js";
 
 /**
  * The vector clock rule checked on counts by slot, one per VM id: the expected clock of each

@@ -1,6 +1,6 @@
+import { lamportLocal, lamportReceive } from "../clock/clocks.js";
 import type { Located } from "../log/reader.js";
 import type { StartRecord, StopRecord, TickRecord } from "../log/schema.js";
-import { lamportLocal, lamportReceive } from "../vm/clocks.js";
 import { dueTime, ticksFor } from "../vm/scheduler.js";
 import type { Collector } from "./collector.js";
 import type { SendIndex } from "./send-index.js";

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { freemem } from "node:os";
 import { join } from "node:path";
+import { VERSION } from "../base/version.js";
 import { hostInfo } from "../run/manifest.js";
-import { VERSION } from "../version.js";
 import { runFleet } from "./fleet.js";
 import { type LinkKind, measureLatencies, measureThroughput } from "./links.js";
 import { measureInspect, measureSimulator } from "./offline.js";

@@ -1,7 +1,7 @@
 import { statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { SetupError, UsageError } from "../errors.js";
+import { SetupError, UsageError } from "../base/errors.js";
 import {
   checkDisk,
   checkMemory,

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { compareGrid, compareTransports } from "../analysis/compare.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { formatTable } from "../analysis/table.js";
+import type { CliIo } from "../base/io.js";
 import { makeDir } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { pointLatest, runExperiments, runStamp } from "../run/orchestrator.js";
@@ -11,7 +12,6 @@ import { checkPortsFree, runPorts } from "../run/ports.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { flagged, RUN_FLAGS } from "./bounds.js";
-import type { CliIo } from "./io.js";
 import { commaList } from "./parse.js";
 import {
   addExperimentOptions,

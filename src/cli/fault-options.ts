@@ -1,13 +1,8 @@
 import type { Command } from "commander";
+import type { FaultFlags } from "../run/vm-args.js";
 import { type FaultSpec, parseLatency, parsePartitions, parseProbability } from "../transport/faults.js";
 
-/** The fault flags as given, shared by `vm` and `run` (which passes them on to its VMs). */
-export interface FaultFlags {
-  latency?: string;
-  loss?: string;
-  duplicate?: string;
-  partition?: string[];
-}
+export type { FaultFlags };
 
 /** Adds the fault-injection flags to a command. */
 export function addFaultOptions(command: Command): Command {
@@ -30,14 +25,4 @@ export function faultSpecFrom(flags: FaultFlags): FaultSpec {
     duplicate: flags.duplicate === undefined ? 0 : parseProbability("--duplicate", flags.duplicate),
     partitions: (flags.partition ?? []).flatMap(parsePartitions),
   };
-}
-
-/** The same flags again, as arguments for a child `vm` process. */
-export function faultArgs(flags: FaultFlags): string[] {
-  return [
-    ...(flags.latency === undefined ? [] : ["--latency", flags.latency]),
-    ...(flags.loss === undefined ? [] : ["--loss", flags.loss]),
-    ...(flags.duplicate === undefined ? [] : ["--duplicate", flags.duplicate]),
-    ...(flags.partition ?? []).flatMap((p) => ["--partition", p]),
-  ];
 }

@@ -1,5 +1,5 @@
 import type { Argument, Command, HelpConfiguration, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 
 /**
  * How help and commander's own errors read: defaults and lists as a user types them

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIo } from "./io.js";
+import { processIo } from "../base/io.js";
 import { main } from "./program.js";
 
 // A reader that goes away (`clocklab sim --help | head`) is not an error worth a stack trace.

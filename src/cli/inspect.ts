@@ -6,11 +6,11 @@ import { writeShiviz } from "../analysis/export-shiviz.js";
 import { findingsOf } from "../analysis/findings.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
 import { latestLink } from "../log/paths.js";
 import { loadReport } from "../report/load.js";
 import { RUN_DEFAULTS } from "../run/config.js";
-import type { CliIo } from "./io.js";
 import { unwritable } from "./writable.js";
 
 /** What inspect reads when given nothing: the newest run of the default log folder. */

@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
 import { PUBLIC_KEYS_FILE, secretKeyFile, writeKeys } from "../transport/curve.js";
 import { flagged } from "./bounds.js";
-import type { CliIo } from "./io.js";
 import { integer } from "./parse.js";
 
 interface KeysOptions {

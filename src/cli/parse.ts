@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import { isHost } from "../transport/address.js";
 import { ticksFor } from "../vm/scheduler.js";
 

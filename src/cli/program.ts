@@ -1,9 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { describeError, SetupError, UsageError } from "../errors.js";
+import { describeError, SetupError, UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
+import { VERSION } from "../base/version.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
-import { VERSION } from "../version.js";
 import { errorLine, helpConfiguration, refuseStrayArguments } from "./help.js";
-import type { CliIo } from "./io.js";
 import { normalizeSingleDash } from "./parse.js";
 
 type CommandMaker = (registry: TransportRegistry, io: CliIo) => Promise<Command>;

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { Command, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
 import { MAX_REAL_RATE, planOf } from "../run/bounds.js";
 import {
   type ExperimentConfig,
@@ -18,7 +19,6 @@ import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
-import type { CliIo } from "./io.js";
 import {
   checkSomeTick,
   commaList,

@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
 import { makeDir, removeMade } from "../log/writer.js";
 import { loadReport } from "../report/load.js";
 import { count, MAX_SIM_RATE } from "../run/bounds.js";
@@ -14,7 +15,6 @@ import { heatmap, METRICS, sweepCsv, sweepPage, sweepTables } from "../sweep/rep
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
-import type { CliIo } from "./io.js";
 import { commaList, integer, nonEmpty, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
 

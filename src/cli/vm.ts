@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { CliIo } from "../base/io.js";
 import { formatRate } from "../log/paths.js";
 import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
 import { DEFAULT_HOST, parsePeer, parsePort } from "../transport/address.js";
@@ -11,7 +12,6 @@ import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { checkBounds, flagged, withFlag } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
-import type { CliIo } from "./io.js";
 import {
   checkSomeTick,
   host,

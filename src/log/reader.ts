@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { bytesAt } from "../bytes.js";
+import { bytesAt } from "../base/bytes.js";
 import { TickScanner } from "./scan.js";
 import type { LogRecord } from "./schema.js";
 import { recordProblem } from "./validate.js";

@@ -10,8 +10,8 @@ import {
   truncateSync,
 } from "node:fs";
 import { join } from "node:path";
-import type { VectorClock } from "../vm/clocks.js";
-import { plainVc } from "../vm/vector.js";
+import type { VectorClock } from "../clock/clocks.js";
+import { plainVc } from "../clock/vector.js";
 import { parseLogFileName } from "./paths.js";
 import type { LogRecord } from "./schema.js";
 

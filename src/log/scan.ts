@@ -1,4 +1,4 @@
-import { VcLayout, VcSnapshot } from "../vm/vector.js";
+import { VcLayout, VcSnapshot } from "../clock/vector.js";
 import type { InternalRecord, ReceiveRecord, SendRecord } from "./schema.js";
 
 type TickRecord = InternalRecord | SendRecord | ReceiveRecord;

@@ -1,4 +1,4 @@
-import type { AnyVectorClock } from "../vm/vector.js";
+import type { AnyVectorClock } from "../clock/vector.js";
 import type { RejectReason } from "../wire/message.js";
 
 /** Fields every record has: the event name and the wall time in ms since the Unix epoch. */

@@ -1,4 +1,4 @@
-import { type AnyVectorClock, VcSnapshot } from "../vm/vector.js";
+import { type AnyVectorClock, VcSnapshot } from "../clock/vector.js";
 import type { LogRecord } from "./schema.js";
 
 /**

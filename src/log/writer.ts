@@ -9,7 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 import type { LogRecord, LogSink } from "./schema.js";
 import { recordLine } from "./serialize.js";
 

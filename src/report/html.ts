@@ -4,7 +4,7 @@ import type { InspectReport } from "../analysis/inspect.js";
 import { interruptedLine, verdictLine } from "../analysis/notes.js";
 import { formatNumber } from "../analysis/table.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../base/version.js";
 import { diagramSection } from "./diagram/section.js";
 import { esc } from "./escape.js";
 import { exerciseSection } from "./exercise.js";

@@ -5,7 +5,7 @@ export { renderSvg } from "./render.js";
 import { join } from "node:path";
 import { EXERCISE_FIGURE } from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 import { experimentCharts } from "./charts.js";
 import { exerciseChart } from "./exercise.js";
 import { type RenderedChart, renderHtml } from "./html.js";

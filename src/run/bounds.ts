@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import { ticksFor } from "../vm/scheduler.js";
 
 /**

@@ -1,7 +1,8 @@
-import type { FaultFlags } from "../cli/fault-options.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
+import type { LatencyModel } from "../transport/faults.js";
 import type { RateSpec } from "../vm/rate.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import type { FaultFlags } from "./vm-args.js";
 
 /** One experiment of a run: what every trial of it does. */
 export interface ExperimentConfig {
@@ -124,3 +125,13 @@ export const RUN_DEFAULTS = {
   gapTimeoutMs: DEFAULT_GAP_TIMEOUT_MS,
   onFailure: "continue" as const,
 };
+
+/** A simulated run (`clocklab sim`): the experiments of `run`, in virtual time. */
+export interface SimConfig {
+  experiments: ExperimentConfig[];
+  seed: number;
+  basePort: number;
+  latency: LatencyModel;
+  /** Folder to write logs and run.json into, or undefined to keep only statistics. */
+  runDir: string | undefined;
+}

@@ -2,8 +2,8 @@ import { renameSync, writeFileSync } from "node:fs";
 import { arch, cpus, hostname, platform } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import type { SimConfig } from "../sim/run.js";
-import type { RunConfig } from "./config.js";
+
+import type { RunConfig, SimConfig } from "./config.js";
 
 /** One VM process of one trial, as `run.json` records it. */
 export interface VmEntry {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import { hostRefusal } from "../transport/address.js";
 import type { RunConfig } from "./config.js";
 

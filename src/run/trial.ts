@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { faultArgs } from "../cli/fault-options.js";
+import { createRng, deriveSeed } from "../base/rng.js";
 import { logFileName } from "../log/paths.js";
 import { chooseRate } from "../vm/rate.js";
-import { createRng, deriveSeed } from "../vm/rng.js";
 import { ticksFor } from "../vm/scheduler.js";
 import { type ExperimentConfig, type RunConfig, rateSpecOf } from "./config.js";
 import type { TrialEntry, VmEntry } from "./manifest.js";
+import { faultArgs } from "./vm-args.js";
 
 /** How to start `clocklab` again as a child: this node, these loader flags, this entry script. */
 export interface CliEntry {

@@ -7,22 +7,14 @@ import type { Located } from "../log/reader.js";
 import type { LogSink } from "../log/schema.js";
 import { recordLine } from "../log/serialize.js";
 import { DirError, makeDir } from "../log/writer.js";
-import { type ExperimentConfig, rateSpecOf } from "../run/config.js";
+import { rateSpecOf, type SimConfig } from "../run/config.js";
+
+export type { SimConfig };
+
+import { VERSION } from "../base/version.js";
 import type { Manifest } from "../run/manifest.js";
 import { hostInfo, writeManifest } from "../run/manifest.js";
-import type { LatencyModel } from "../transport/faults.js";
-import { VERSION } from "../version.js";
 import { simulateTrialInSteps } from "./trial.js";
-
-/** A simulated run: the experiments of `run`, in virtual time. */
-export interface SimConfig {
-  experiments: ExperimentConfig[];
-  seed: number;
-  basePort: number;
-  latency: LatencyModel;
-  /** Folder to write logs and run.json into, or undefined to keep only statistics. */
-  runDir: string | undefined;
-}
 
 /** What a simulated run may be told while it runs. */
 export interface SimEnvironment {

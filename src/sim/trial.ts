@@ -1,10 +1,10 @@
+import { createRng, deriveSeed } from "../base/rng.js";
+import { VERSION } from "../base/version.js";
 import type { LogRecord, LogSink, StopRecord } from "../log/schema.js";
 import { memorySink } from "../log/writer.js";
 import { type LatencyModel, sampleLatency } from "../transport/faults.js";
-import { VERSION } from "../version.js";
 import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
-import { createRng, deriveSeed } from "../vm/rng.js";
 import { runTicks, ticksFor } from "../vm/scheduler.js";
 import { VirtualTimeSource } from "../vm/time.js";
 import type { WireMessage } from "../wire/message.js";

@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { isIP, isIPv4 } from "node:net";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 import type { PeerAddress } from "./transport.js";
 
 /** Where VMs listen unless `--host` says otherwise: loopback only. */

@@ -2,7 +2,7 @@ import { createHmac, createPrivateKey, createPublicKey, diffieHellman, type KeyO
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 import { DirError, makeDir } from "../log/writer.js";
 
 /** A VM's CURVE identity and the public keys of the machines it may hear from. */

@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import type { Rng } from "../vm/rng.js";
+import { UsageError } from "../base/errors.js";
+import type { Rng } from "../base/rng.js";
 import type { Transport } from "./transport.js";
 
 /** How long a message is held back before it is handed to the real transport. */

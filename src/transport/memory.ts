@@ -1,4 +1,4 @@
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 import type { Transport, TransportHandlers, TransportOptions } from "./transport.js";
 
 /** Schedules a delivery; the default is the next microtask. Virtual time passes its own. */

@@ -1,5 +1,5 @@
 import type { Server } from "node:net";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../base/errors.js";
 import { hostPort, hostRefusal } from "./address.js";
 import type { PeerAddress } from "./transport.js";
 

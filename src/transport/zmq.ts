@@ -1,6 +1,6 @@
 import * as zmq from "zeromq";
-import { bytesAt } from "../bytes.js";
-import { SetupError } from "../errors.js";
+import { bytesAt } from "../base/bytes.js";
+import { SetupError } from "../base/errors.js";
 import { hostPort, lookupRefusal } from "./address.js";
 import type { LinkSigner } from "./curve.js";
 import { SendQueue } from "./send-queue.js";

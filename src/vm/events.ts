@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../base/errors.js";
 
 /** What a tick does when the queue is empty. */
 export type DrawnEvent = { kind: "send"; to: string[] } | { kind: "internal" };

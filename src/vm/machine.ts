@@ -1,3 +1,6 @@
+import { type Rng, randomInt } from "../base/rng.js";
+import { lamportLocal, lamportReceive } from "../clock/clocks.js";
+import { type VcSnapshot, VectorState } from "../clock/vector.js";
 import type { Recovered } from "../log/recover.js";
 import type { LinkCounts, LogSink, ProcessUsage, RejectRecord, StopRecord } from "../log/schema.js";
 import type { Transport } from "../transport/transport.js";
@@ -5,12 +8,9 @@ import { encodeMessage } from "../wire/codec.js";
 import { FrameDecoder } from "../wire/decoder.js";
 import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
-import { lamportLocal, lamportReceive } from "./clocks.js";
 import { type DrawnEvent, eventForDraw } from "./events.js";
 import { Fifo } from "./queue.js";
 import { RejectLimiter, type RejectLimiterOptions } from "./reject-limiter.js";
-import { type Rng, randomInt } from "./rng.js";
-import { type VcSnapshot, VectorState } from "./vector.js";
 
 /** What identifies a VM and shapes its behaviour. */
 export interface MachineConfig {

@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import { type Rng, randomInt } from "./rng.js";
+import { UsageError } from "../base/errors.js";
+import { type Rng, randomInt } from "../base/rng.js";
 
 /** How a VM's tick rate is chosen (the original CLI's `-overridefreq` and `-multiplier`). */
 export interface RateSpec {

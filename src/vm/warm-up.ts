@@ -1,6 +1,6 @@
+import { createRng } from "../base/rng.js";
 import { recordLine } from "../log/serialize.js";
 import { Machine } from "./machine.js";
-import { createRng } from "./rng.js";
 
 /**
  * Runs the tick and receive paths (draw, clocks, encode, decode, reorder, record line) of two

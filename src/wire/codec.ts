@@ -1,5 +1,5 @@
 import { Packr, Unpackr } from "msgpackr";
-import { VcSnapshot } from "../vm/vector.js";
+import { VcSnapshot } from "../clock/vector.js";
 import { encodeOwnMessage } from "./encoder.js";
 import {
   MAX_FRAME_BYTES,

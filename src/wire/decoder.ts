@@ -1,5 +1,5 @@
-import { bytesAt } from "../bytes.js";
-import { VcLayout, VcSnapshot } from "../vm/vector.js";
+import { bytesAt } from "../base/bytes.js";
+import { VcLayout, VcSnapshot } from "../clock/vector.js";
 import { decodeFrame } from "./codec.js";
 import {
   FIELDS,

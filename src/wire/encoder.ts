@@ -1,4 +1,4 @@
-import { VcSnapshot } from "../vm/vector.js";
+import { VcSnapshot } from "../clock/vector.js";
 import { FIELDS, MAX_ID_LENGTH, type WireMessage } from "./message.js";
 
 const KEYS = FIELDS.map((k) => Buffer.from(k));

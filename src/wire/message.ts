@@ -1,5 +1,5 @@
-import type { VectorClock } from "../vm/clocks.js";
-import type { AnyVectorClock } from "../vm/vector.js";
+import type { VectorClock } from "../clock/clocks.js";
+import type { AnyVectorClock } from "../clock/vector.js";
 
 /** Wire format version carried in every message as `v`. */
 export const WIRE_VERSION = 1;

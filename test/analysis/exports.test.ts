@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SHIVIZ_DELIMITER, SHIVIZ_REGEX } from "../../src/analysis/export-shiviz.js";
-import type { CliIo } from "../../src/cli/io.js";
+import type { CliIo } from "../../src/base/io.js";
 import { main } from "../../src/cli/program.js";
 import type { LogRecord } from "../../src/log/schema.js";
 import { simulateTrial } from "../../src/sim/trial.js";

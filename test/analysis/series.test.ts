@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { quantile, type Summary, summarize } from "../../src/analysis/series.js";
-import { createRng, randomInt } from "../../src/vm/rng.js";
+import { createRng, randomInt } from "../../src/base/rng.js";
 
 /** The definition: sort (NaN last), nearest rank. */
 function bySorting(values: number[]): Summary {

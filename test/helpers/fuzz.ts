@@ -1,5 +1,5 @@
 import { Packr } from "msgpackr";
-import { createRng, type Rng, randomInt } from "../../src/vm/rng.js";
+import { createRng, type Rng, randomInt } from "../../src/base/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import type { WireMessage } from "../../src/wire/message.js";
 import { formsOf, type MapForm, packedMessage, type StringForm, write } from "../wire/forms.js";

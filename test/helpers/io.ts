@@ -1,4 +1,4 @@
-import type { CliIo } from "../../src/cli/io.js";
+import type { CliIo } from "../../src/base/io.js";
 
 /** A CliIo that keeps every line, for in-process CLI tests. */
 export function captureIo(): CliIo & { outs: string[]; errs: string[] } {

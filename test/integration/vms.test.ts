@@ -8,7 +8,7 @@ import * as zmq from "zeromq";
 import { type Located, readLog } from "../../src/log/reader.js";
 import type { RejectRecord, StartRecord, StopRecord, TickRecord } from "../../src/log/schema.js";
 import { chooseRate, DEFAULT_RATE } from "../../src/vm/rate.js";
-import { createRng, deriveSeed, randomInt } from "../../src/vm/rng.js";
+import { createRng, deriveSeed, randomInt } from "../../src/base/rng.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
 import { analyzeFolder } from "../helpers/trial-logs.js";

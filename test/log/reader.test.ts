@@ -7,7 +7,7 @@ import { type BadLine, BadLineError, MAX_LINE_BYTES, readLog, readLogLines } fro
 import { recordLine } from "../../src/log/serialize.js";
 import { recordProblem } from "../../src/log/validate.js";
 import { simulateTrial } from "../../src/sim/trial.js";
-import { createRng, randomInt } from "../../src/vm/rng.js";
+import { createRng, randomInt } from "../../src/base/rng.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-reader-"));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { TickScanner, wallTimeValue } from "../../src/log/scan.js";
 import { recordLine, vcJson } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
-import { createRng, randomInt } from "../../src/vm/rng.js";
-import { VcSnapshot } from "../../src/vm/vector.js";
+import { createRng, randomInt } from "../../src/base/rng.js";
+import { VcSnapshot } from "../../src/clock/vector.js";
 
 describe("recordLine and TickScanner", () => {
   it("write every record of a simulated trial as JSON.stringify does, and read tick records back", () => {

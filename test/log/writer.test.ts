@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { SetupError } from "../../src/errors.js";
+import { SetupError } from "../../src/base/errors.js";
 import { formatRate, logFileName, parseLogFileName } from "../../src/log/paths.js";
 import { BadLineError, readLog } from "../../src/log/reader.js";
 import { openLogFile } from "../../src/log/writer.js";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type InspectReport, inspectPaths } from "../../src/analysis/inspect.js";
 import { main } from "../../src/cli/program.js";
-import { SetupError } from "../../src/errors.js";
+import { SetupError } from "../../src/base/errors.js";
 import { clientBundle } from "../../src/report/diagram/bundle.js";
 import { extractTrial, limitFor } from "../../src/report/diagram/extract.js";
 import { pack, unpack } from "../../src/report/diagram/format.js";

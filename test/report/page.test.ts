@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { inspectPaths } from "../../src/analysis/inspect.js";
-import type { CliIo } from "../../src/cli/io.js";
+import type { CliIo } from "../../src/base/io.js";
 import { main } from "../../src/cli/program.js";
 import { experimentCharts, gridRows, rankedVms } from "../../src/report/charts.js";
 import { browserMissing, launchChromium } from "../helpers/browser.js";

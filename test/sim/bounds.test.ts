@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { freeBytes, withFlag } from "../../src/cli/bounds.js";
-import { UsageError } from "../../src/errors.js";
+import { UsageError } from "../../src/base/errors.js";
 import { recordLine } from "../../src/log/serialize.js";
 import { DirError, makeDir, removeMade } from "../../src/log/writer.js";
 import {

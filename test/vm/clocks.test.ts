@@ -6,7 +6,7 @@ import {
   lamportReceive,
   vectorLocal,
   vectorReceive,
-} from "../../src/vm/clocks.js";
+} from "../../src/clock/clocks.js";
 
 describe("Lamport clock", () => {
   it("advances by one on a local event", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UsageError } from "../../src/errors.js";
+import { UsageError } from "../../src/base/errors.js";
 import { checkEventRange, eventForDraw } from "../../src/vm/events.js";
 
 describe("event draw", () => {

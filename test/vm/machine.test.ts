@@ -4,8 +4,8 @@ import type { LogRecord, ReceiveRecord, SendRecord } from "../../src/log/schema.
 import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine, type MachineConfig } from "../../src/vm/machine.js";
-import type { Rng } from "../../src/vm/rng.js";
-import { plainVc } from "../../src/vm/vector.js";
+import type { Rng } from "../../src/base/rng.js";
+import { plainVc } from "../../src/clock/vector.js";
 import { warmUp } from "../../src/vm/warm-up.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { analyzeRecords } from "../helpers/trial-logs.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type VectorClock, vectorLocal, vectorReceive } from "../../src/vm/clocks.js";
-import { createRng, randomInt } from "../../src/vm/rng.js";
-import { plainVc, type VcSnapshot, VectorState } from "../../src/vm/vector.js";
+import { type VectorClock, vectorLocal, vectorReceive } from "../../src/clock/clocks.js";
+import { createRng, randomInt } from "../../src/base/rng.js";
+import { plainVc, type VcSnapshot, VectorState } from "../../src/clock/vector.js";
 
 describe("VectorState", () => {
   it("follows the pure vector clock rules under a seeded mix of events, both message forms", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Packr } from "msgpackr";
-import { createRng, randomInt } from "../../src/vm/rng.js";
-import { plainVc, VcSnapshot } from "../../src/vm/vector.js";
+import { createRng, randomInt } from "../../src/base/rng.js";
+import { plainVc, VcSnapshot } from "../../src/clock/vector.js";
 import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
 import { FrameDecoder } from "../../src/wire/decoder.js";
 import { encodeOwnMessage } from "../../src/wire/encoder.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encode } from "@msgpack/msgpack";
 import { Packr } from "msgpackr";
-import { plainVc, VcSnapshot } from "../../src/vm/vector.js";
+import { plainVc, VcSnapshot } from "../../src/clock/vector.js";
 import { decodeFrame } from "../../src/wire/codec.js";
 import { FrameDecoder } from "../../src/wire/decoder.js";
 import type { RejectReason, Validation, ValidationContext } from "../../src/wire/message.js";

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SetupError } from "../../errors.js";
+import { SetupError } from "../../base/errors.js";
 
 /**
  * Where `npm run build` writes the browser bundle: the package root's dist/client/. This file

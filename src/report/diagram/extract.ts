@@ -1,7 +1,7 @@
 import type { TrialAnalysis } from "../../analysis/trial.js";
+import { plainVc } from "../../clock/vector.js";
 import { type Located, readLogLines } from "../../log/reader.js";
 import type { TickRecord } from "../../log/schema.js";
-import { plainVc } from "../../vm/vector.js";
 import { KINDS, type TrialDiagram } from "./format.js";
 
 /** What a page carries at most: a trial's first events, and all trials' together. */
