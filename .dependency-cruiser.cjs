@@ -1,0 +1,60 @@
+// The house's floor plan, checked in `npm test` (npm run deps). Folders of src/ from the bottom up:
+// a folder may import only from folders before it in LAYERS, never from one after it, and no
+// module may import itself back through others.
+const LAYERS = [
+  "base", // errors, bytes, version, rng, io: no clocklab imports
+  "clock", // Lamport and vector clock rules, the vector-clock slot map
+  "wire", // the message, its codecs, the reorder buffer
+  "log", // record schema, writer, readers, paths, recovery
+  "transport", // the Transport interface and its implementations, faults
+  "vm", // the machine (free of I/O) and the process shell around it
+  "analysis", // streaming checks and statistics over logs
+  "report", // charts and the HTML page
+  "run", // the orchestrator of real VM processes, configs, run.json
+  "sim", // the same VMs in virtual time
+  "sweep", // grids of simulated experiments
+  "cli", // commands: the one place that knows flag names
+  "bench", // npm run bench
+];
+
+const above = (i) => `^src/(${LAYERS.slice(i + 1).join("|")})/`;
+
+module.exports = {
+  forbidden: [
+    ...LAYERS.slice(0, -1).map((layer, i) => ({
+      name: `${layer}-imports-upward`,
+      comment: `src/${layer}/ sits below ${LAYERS.slice(i + 1).join(", ")}: it may not import them`,
+      severity: "error",
+      from: { path: `^src/${layer}/` },
+      to: { path: above(i) },
+    })),
+    {
+      name: "no-circular",
+      comment: "modules that import each other, directly or through others",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "no-stray-folder",
+      comment: "every module of src/ lives in one of the layers above",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^src/(${LAYERS.join("|")})/` },
+      to: {},
+    },
+    {
+      name: "client-stays-in-browser",
+      comment:
+        "the diagram's browser code is bundled alone: of the Node side it imports only the data format they share",
+      severity: "error",
+      from: { path: "^src/report/diagram/client/" },
+      to: { path: "^src/", pathNot: "^src/report/diagram/(client/|format\\.ts$)" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^src/report/diagram/client/.*\\.d\\.ts$" },
+  },
+};
