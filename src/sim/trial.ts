@@ -7,7 +7,6 @@ import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { runTicks, ticksFor } from "../vm/scheduler.js";
 import { VirtualTimeSource } from "../vm/time.js";
-import type { WireMessage } from "../wire/message.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { MessageNetwork } from "./network.js";
 
@@ -116,19 +115,13 @@ function prepareTrial(config: SimTrialConfig): PreparedTrial {
     const memory = config.sinkFor === undefined ? memorySink() : undefined;
     const sink: LogSink = memory ?? (config.sinkFor as (id: string, rate: number) => LogSink)(id, rate);
     const peers = config.ids.filter((p) => p !== id);
-    const transport = {
-      send: () => {
-        throw new Error("the simulator's network carries messages, not frames");
-      },
-      sendMessage: (_to: string, msg: WireMessage) => network.post(msg),
-    };
     const machine = new Machine(
       { id, peers, eventRange: config.eventRange, epoch: startAt },
-      { now: () => time.now(), rng, transport, sink },
+      { now: () => time.now(), rng, outbox: (msg) => network.post(msg), sink },
     );
     const vmStart = startAt + (config.startOffsetsMs?.[i] ?? 0);
     time.at(vmStart - 0.5, () => {
-      network.listen(id, (msg) => machine.receiveMessage(msg));
+      network.listen(id, (msg) => machine.receive(msg));
     });
     const count = ticksFor(rate, config.durationS - (config.startOffsetsMs?.[i] ?? 0) / 1000);
     sink.write({

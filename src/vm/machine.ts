@@ -3,9 +3,7 @@ import { lamportLocal, lamportReceive } from "../clock/clocks.js";
 import { type VcSnapshot, VectorState } from "../clock/vector.js";
 import type { Recovered } from "../log/recover.js";
 import type { LinkCounts, LogSink, ProcessUsage, RejectRecord, StopRecord } from "../log/schema.js";
-import type { Transport } from "../transport/transport.js";
-import { encodeMessage } from "../wire/codec.js";
-import { FrameDecoder } from "../wire/decoder.js";
+import { FrameDecoder } from "../wire/fast/decode.js";
 import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
 import { type DrawnEvent, eventForDraw } from "./events.js";
@@ -42,13 +40,11 @@ export interface MachineConfig {
 export interface MachineDeps {
   now(): number;
   rng: Rng;
-  transport: Pick<Transport, "send"> & {
-    /**
-     * An in-process network (the simulator's) takes messages as they are, skipping the
-     * msgpack round trip; the receiving machine gets them through `receiveMessage`.
-     */
-    sendMessage?(to: string, msg: WireMessage): void;
-  };
+  /**
+   * Where every message this VM makes goes, addressed by its `to`: the process host encodes it
+   * and hands the frame to a transport, the simulator's network carries the object as it is.
+   */
+  outbox(msg: WireMessage): void;
   sink: LogSink;
 }
 
@@ -127,10 +123,10 @@ export class Machine {
   }
 
   /**
-   * Takes in a message from an in-process network (see MachineDeps.transport.sendMessage):
-   * another Machine made it, so there is nothing to decode or validate; reorder, queue.
+   * Takes in a message from an in-process network (the simulator's): another Machine made it,
+   * so there is nothing to decode or validate; reorder, queue.
    */
-  receiveMessage(msg: WireMessage): void {
+  receive(msg: WireMessage): void {
     if (this.#stopped) return;
     this.#take(msg, this.#deps.now());
   }
@@ -246,9 +242,7 @@ export class Machine {
       vc,
       sentAt: t,
     };
-    const direct = this.#deps.transport.sendMessage;
-    if (direct !== undefined) direct(to, msg);
-    else this.#deps.transport.send(to, encodeMessage(msg));
+    this.#deps.outbox(msg);
     this.#link(to).sent += 1;
     return seq;
   }

@@ -10,7 +10,7 @@ import { makeDir, openLogFile, removeMade } from "../log/writer.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
-import { peekSeq } from "../wire/codec.js";
+import { encodeMessage, peekSeq } from "../wire/codec.js";
 import { Machine } from "./machine.js";
 import { chooseRate, type RateSpec } from "./rate.js";
 import { runTicks, ticksFor } from "./scheduler.js";
@@ -138,7 +138,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
       reorder: { gapTimeoutMs: config.gapTimeoutMs },
       ...(recovered === undefined ? {} : { resume: recovered }),
     },
-    { now: () => time.now(), rng, transport, sink: gated },
+    { now: () => time.now(), rng, outbox: (msg) => transport.send(msg.to, encodeMessage(msg)), sink: gated },
   );
   // The start record is stamped with when listening began, so what arrives before it is written
   // (held in `early`) never has an earlier time than the record it follows.

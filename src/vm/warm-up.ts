@@ -1,5 +1,6 @@
 import { createRng } from "../base/rng.js";
 import { recordLine } from "../log/serialize.js";
+import { encodeMessage } from "../wire/codec.js";
 import { Machine } from "./machine.js";
 
 /**
@@ -21,13 +22,13 @@ export function warmUp(id: string, peers: readonly string[], eventRange: number,
       now: () => now,
       rng,
       sink,
-      transport: { send: (to, frame) => (to === partnerId ? partner?.receiveFrame(frame, id) : undefined) },
+      outbox: (msg) => (msg.to === partnerId ? partner?.receiveFrame(encodeMessage(msg), id) : undefined),
     },
   );
   if (partnerId !== undefined) {
     partner = new Machine(
       { id: partnerId, peers: [id], eventRange: 3, epoch: 1 },
-      { now: () => now, rng, sink, transport: { send: (_to, frame) => self.receiveFrame(frame, partnerId) } },
+      { now: () => now, rng, sink, outbox: (msg) => self.receiveFrame(encodeMessage(msg), partnerId) },
     );
   }
   for (let n = 1; n <= ticks; n++) {
