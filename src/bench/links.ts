@@ -9,7 +9,7 @@ import { defaultRegistry } from "../transport/registry.js";
 import type { Transport } from "../transport/transport.js";
 import { wallNow } from "../vm/time.js";
 import { encodeMessage } from "../wire/codec.js";
-import { FrameDecoder } from "../wire/decoder.js";
+import { FrameDecoder } from "../wire/fast/decode.js";
 import type { WireMessage } from "../wire/message.js";
 import { moduleEntry } from "./entry.js";
 

@@ -10,7 +10,7 @@ import { FrameReader, lengthPrefixed } from "../transport/framing.js";
 import { defaultRegistry } from "../transport/registry.js";
 import { wallNow } from "../vm/time.js";
 import { encodeMessage } from "../wire/codec.js";
-import { FrameDecoder } from "../wire/decoder.js";
+import { FrameDecoder } from "../wire/fast/decode.js";
 
 const [role, kind, portArg, driverArg, countArg] = process.argv.slice(2);
 const port = Number(portArg);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { bytesAt } from "../base/bytes.js";
-import { TickScanner } from "./scan.js";
+import { TickScanner } from "./fast/scan.js";
 import type { LogRecord } from "./schema.js";
 import { recordProblem } from "./validate.js";
 

@@ -1,6 +1,6 @@
 import { Packr, Unpackr } from "msgpackr";
 import { VcSnapshot } from "../clock/vector.js";
-import { encodeOwnMessage } from "./encoder.js";
+import { encodeOwnMessage } from "./fast/encode.js";
 import {
   MAX_FRAME_BYTES,
   type Validation,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TickScanner, wallTimeValue } from "../../src/log/scan.js";
+import { TickScanner, wallTimeValue } from "../../src/log/fast/scan.js";
 import { recordLine, vcJson } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { createRng, randomInt } from "../../src/base/rng.js";

@@ -4,7 +4,7 @@ import { encode } from "@msgpack/msgpack";
 import { Packr } from "msgpackr";
 import { plainVc, VcSnapshot } from "../../src/clock/vector.js";
 import { decodeFrame } from "../../src/wire/codec.js";
-import { FrameDecoder } from "../../src/wire/decoder.js";
+import { FrameDecoder } from "../../src/wire/fast/decode.js";
 import type { RejectReason, Validation, ValidationContext } from "../../src/wire/message.js";
 import { packWithPython, skipWithoutPython } from "../foreign/python.js";
 import { type MessageForms, type NumberForm, type Packed, packedMessage, write } from "./forms.js";

@@ -1,6 +1,6 @@
-import { bytesAt } from "../base/bytes.js";
-import { VcLayout, VcSnapshot } from "../clock/vector.js";
-import { decodeFrame } from "./codec.js";
+import { bytesAt } from "../../base/bytes.js";
+import { VcLayout, VcSnapshot } from "../../clock/vector.js";
+import { decodeFrame } from "../codec.js";
 import {
   FIELDS,
   ID_CHAR,
@@ -12,7 +12,7 @@ import {
   type ValidationContext,
   WIRE_VERSION,
   type WireMessage,
-} from "./message.js";
+} from "../message.js";
 
 const KEYS = FIELDS.map((k) => Buffer.from(k));
 /** Bytes after the head of each number form from 0xca (float32) to 0xd3 (int64). */

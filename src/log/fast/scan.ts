@@ -1,5 +1,5 @@
-import { VcLayout, VcSnapshot } from "../clock/vector.js";
-import type { InternalRecord, ReceiveRecord, SendRecord } from "./schema.js";
+import { VcLayout, VcSnapshot } from "../../clock/vector.js";
+import type { InternalRecord, ReceiveRecord, SendRecord } from "../schema.js";
 
 type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
 

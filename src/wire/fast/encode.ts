@@ -1,5 +1,5 @@
-import { VcSnapshot } from "../clock/vector.js";
-import { FIELDS, MAX_ID_LENGTH, type WireMessage } from "./message.js";
+import { VcSnapshot } from "../../clock/vector.js";
+import { FIELDS, MAX_ID_LENGTH, type WireMessage } from "../message.js";
 
 const KEYS = FIELDS.map((k) => Buffer.from(k));
 
