@@ -14,7 +14,7 @@ import {
 import { runExperiments } from "../run/orchestrator.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
-import { DEFAULT_DRAIN_MS } from "../vm/runtime.js";
+import { DEFAULT_DRAIN_MS } from "../vm/lifecycle.js";
 import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { SEED_HELP } from "./help.js";

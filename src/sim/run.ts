@@ -14,7 +14,7 @@ export type { SimConfig };
 import { VERSION } from "../base/version.js";
 import type { Manifest } from "../run/manifest.js";
 import { hostInfo, writeManifest } from "../run/manifest.js";
-import { simulateTrialInSteps } from "./trial.js";
+import { SIM_START_AT, simulateTrialInSteps } from "./trial.js";
 
 /** What a simulated run may be told while it runs. */
 export interface SimEnvironment {
@@ -41,9 +41,6 @@ export interface SimResult {
   /** Stopped by the signal: the report holds only the trials done before it. */
   interrupted: boolean;
 }
-
-/** Virtual start of every trial: fixed, so the same seed gives byte-identical logs. */
-const SIM_START_AT = 1_700_000_000_000;
 
 /** A log sink that writes whole lines in large chunks: a simulation cannot be killed mid-tick. */
 function fileSink(path: string): LogSink & { close(): void } {

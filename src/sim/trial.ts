@@ -1,11 +1,18 @@
 import { createRng, deriveSeed } from "../base/rng.js";
-import { VERSION } from "../base/version.js";
 import type { LogRecord, LogSink, StopRecord } from "../log/schema.js";
 import { memorySink } from "../log/writer.js";
 import { type LatencyModel, sampleLatency } from "../transport/faults.js";
+import {
+  DEFAULT_DRAIN_MS,
+  drainEnd,
+  endLife,
+  type LifeSpec,
+  runLife,
+  startRecord,
+  tickPlan,
+} from "../vm/lifecycle.js";
 import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
-import { runTicks, ticksFor } from "../vm/scheduler.js";
 import { VirtualTimeSource } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { MessageNetwork } from "./network.js";
@@ -50,8 +57,12 @@ interface PreparedTrial {
   finish(reason: "duration" | "signal"): SimVmResult[];
 }
 
+/** Virtual start of every trial: fixed, so the same seed gives byte-identical logs. */
+export const SIM_START_AT = 1_700_000_000_000;
+
 /**
- * Runs one trial of the unchanged VM core in virtual time over the in-memory transport.
+ * Runs one trial of the unchanged VM core and lifecycle in virtual time, over the simulator's
+ * in-process network.
  * Deterministic: the same config gives the same records.
  */
 export function simulateTrial(config: SimTrialConfig): SimVmResult[] {
@@ -100,15 +111,16 @@ export async function simulateTrialInSteps(
 }
 
 function prepareTrial(config: SimTrialConfig): PreparedTrial {
-  const startAt = config.startAt ?? 1_700_000_000_000;
+  const startAt = config.startAt ?? SIM_START_AT;
   const time = new VirtualTimeSource(startAt - 1);
   const model: LatencyModel = config.latency ?? { kind: "constant", ms: config.latencyMs ?? 0.1 };
   const netRng = createRng(deriveSeed(config.seed, "network", config.trial));
   const network = new MessageNetwork((run) => {
     time.at(time.now() + sampleLatency(model, netRng), run);
   });
-  const drainMs = config.drainMs ?? 500;
-  const endAt = startAt + config.durationS * 1000 + drainMs;
+  const drainMs = config.drainMs ?? DEFAULT_DRAIN_MS;
+  // One end for every VM of the trial: they stop together, when `finish` is called.
+  const endAt = drainEnd({ startAt, durationS: config.durationS, drainMs }, startAt);
   const vms = config.ids.map((id, i) => {
     const rng = createRng(deriveSeed(config.seed, id, config.trial));
     const rate = chooseRate(config.rates[i] ?? config.rates[0] ?? { min: 1, max: 6, multiplier: 1 }, rng);
@@ -119,37 +131,33 @@ function prepareTrial(config: SimTrialConfig): PreparedTrial {
       { id, peers, eventRange: config.eventRange, epoch: startAt },
       { now: () => time.now(), rng, outbox: (msg) => network.post(msg), sink },
     );
-    const vmStart = startAt + (config.startOffsetsMs?.[i] ?? 0);
-    time.at(vmStart - 0.5, () => {
-      network.listen(id, (msg) => machine.receive(msg));
-    });
-    const count = ticksFor(rate, config.durationS - (config.startOffsetsMs?.[i] ?? 0) / 1000);
-    sink.write({
-      event: "start",
-      t: startAt - 1,
-      vm: id,
-      trial: config.trial,
-      rate,
+    const offsetMs = config.startOffsetsMs?.[i] ?? 0;
+    const spec: LifeSpec = {
+      id,
       peers,
-      transport: "memory",
+      trial: config.trial,
       seed: config.seed,
       eventRange: config.eventRange,
-      startAt: vmStart,
-      duration: config.durationS,
+      rate,
+      startAt: startAt + offsetMs,
+      durationS: config.durationS,
+      tickS: config.durationS - offsetMs / 1000,
       epoch: startAt,
-      version: VERSION,
-      pid: 0,
-      host: "sim",
-      ticksPlanned: count,
       gapTimeoutMs: DEFAULT_GAP_TIMEOUT_MS,
       drainMs,
+    };
+    time.at(spec.startAt - 0.5, () => {
+      network.listen(id, (msg) => machine.receive(msg));
     });
-    runTicks(
-      time,
-      { startAt: vmStart, rate, count },
-      (n, due) => machine.tick(n, due),
-      () => {},
-    );
+    const plan = tickPlan(spec);
+    sink.write(startRecord(spec, plan, { t: startAt - 1, transport: "memory", pid: 0, host: "sim" }));
+    runLife(time, machine, spec, plan, {
+      drain: false,
+      // A tick that throws is a defect of the core: the simulation fails with it.
+      onEnd: (end) => {
+        if (end.reason === "error") throw end.cause;
+      },
+    });
     return { id, rate, memory, machine };
   });
   return {
@@ -159,8 +167,7 @@ function prepareTrial(config: SimTrialConfig): PreparedTrial {
     endAt,
     finish: (reason) =>
       vms.map(({ id, rate, memory, machine }) => {
-        machine.pollGaps();
-        const stop = machine.stop(reason);
+        const stop = endLife(machine, reason);
         return { id, rate, records: memory?.records ?? [], stop };
       }),
   };

@@ -2,7 +2,6 @@ import { readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SetupError } from "../base/errors.js";
 import { createRng, deriveSeed } from "../base/rng.js";
-import { VERSION } from "../base/version.js";
 import { logFileName } from "../log/paths.js";
 import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
 import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
@@ -11,9 +10,9 @@ import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/f
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
 import { encodeMessage, peekSeq } from "../wire/codec.js";
+import { endLife, type LifeSpec, runLife, startRecord, tickPlan } from "./lifecycle.js";
 import { Machine } from "./machine.js";
 import { chooseRate, type RateSpec } from "./rate.js";
-import { runTicks, ticksFor } from "./scheduler.js";
 import { createRealTimeSource, type TimeSource } from "./time.js";
 import { warmUp } from "./warm-up.js";
 
@@ -24,9 +23,6 @@ const PRE_ROLL_PER_VM_MS = 30;
 const PRE_ROLL_TICKS = 200;
 /** Ticks of the warm-up at start: enough to compile the paths; more only grows the heap. */
 const WARM_UP_TICKS = 500;
-
-/** Default time a VM keeps receiving after its last tick, so in-flight messages land. */
-export const DEFAULT_DRAIN_MS = 500;
 
 /** This process's proportional set size (Linux's smaps_rollup), or undefined elsewhere. */
 function proportionalSetKb(): number | undefined {
@@ -157,27 +153,22 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
 
   warmUp(config.self.id, peerIds, config.eventRange, WARM_UP_TICKS);
   startAt = config.startAt ?? time.now();
-  const plan = { startAt, rate, count: ticksFor(rate, config.durationS) };
-  const start: StartRecord = {
-    event: "start",
-    t: listenedAt,
-    vm: config.self.id,
-    trial: config.trial,
-    rate,
+  const spec: LifeSpec = {
+    id: config.self.id,
     peers: peerIds,
-    transport: transport.name,
+    trial: config.trial,
     seed: config.seed,
     eventRange: config.eventRange,
+    rate,
     startAt,
-    duration: config.durationS,
+    durationS: config.durationS,
     epoch,
-    version: VERSION,
-    pid: process.pid,
-    host: hostname(),
-    ticksPlanned: plan.count,
     gapTimeoutMs: config.gapTimeoutMs,
     drainMs: config.drainMs,
   };
+  const plan = tickPlan(spec);
+  const stamp = { t: listenedAt, transport: transport.name, pid: process.pid, host: hostname() };
+  const start = startRecord(spec, plan, stamp);
   if (recovered !== undefined) {
     const { epoch: previous, ticks, clock, tornBytes } = recovered;
     start.recovered = { epoch: previous, ticks, clock, tornBytes };
@@ -199,39 +190,19 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
       : () => {};
 
   const reason = await new Promise<{ reason: StopRecord["reason"]; error?: string }>((resolve) => {
-    let cancelDrain = (): void => {};
-    const ticking = runTicks(
-      time,
-      plan,
-      (n, due) => {
-        try {
-          machine.tick(n, due);
-        } catch (err) {
-          ticking.cancel();
-          resolve({ reason: "error", error: err instanceof Error ? err.message : String(err) });
-        }
-      },
-      () => {
-        // Drain after the planned end, or after the last tick if this VM ran late (it started
-        // after its start time and caught up): peers that were late too still reach it.
-        const end = Math.max(startAt + config.durationS * 1000, time.now()) + config.drainMs;
-        cancelDrain = time.at(end, () => resolve({ reason: "duration" }));
-      },
-    );
+    const life = runLife(time, machine, spec, plan, { drain: true, onEnd: resolve });
     const onAbort = (): void => {
       cancelPreRoll();
-      ticking.cancel();
-      cancelDrain();
+      life.cancel();
       resolve({ reason: "signal" });
     };
     if (env.signal?.aborted) onAbort();
     env.signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-  machine.pollGaps();
   const used = process.resourceUsage();
   const pssKb = proportionalSetKb();
-  const stop = machine.stop(reason.reason, reason.error, {
+  const stop = endLife(machine, reason.reason, reason.error, {
     maxRssKb: used.maxRSS,
     ...(pssKb === undefined ? {} : { pssKb }),
     cpuUserMs: Math.round(used.userCPUTime / 1000),
