@@ -143,6 +143,44 @@ export interface ProcessUsage {
 }
 
 export type TickRecord = InternalRecord | SendRecord | ReceiveRecord;
+
+/**
+ * The fields of each tick record (after `event`), in the order a VM writes them: the order the
+ * Machine builds its records in, so the one JSON.stringify writes. The fast serializer writes
+ * exactly these and the fast scanner expects exactly these (log/fast/), so a field added here
+ * reaches both, and a field of the interfaces above missing here does not compile.
+ */
+export const TICK_FIELDS = {
+  internal: ["t", "tick", "due", "clock", "vc", "queue"],
+  send: ["t", "tick", "due", "clock", "vc", "queue", "to", "seq"],
+  receive: [
+    "t",
+    "tick",
+    "due",
+    "clock",
+    "queue",
+    "vc",
+    "from",
+    "seq",
+    "msgClock",
+    "sentAt",
+    "arrivedAt",
+    "epoch",
+  ],
+} as const satisfies { [K in TickRecord["event"]]: readonly Exclude<keyof TickOf<K>, "event">[] };
+
+/** The tick record of one kind. */
+export type TickOf<K extends TickRecord["event"]> = Extract<TickRecord, { event: K }>;
+
+/** The fields of a tick record of kind K, as TICK_FIELDS lists them. */
+export type TickField<K extends TickRecord["event"]> = (typeof TICK_FIELDS)[K][number];
+
+type Unlisted<K extends TickRecord["event"]> = Exclude<keyof TickOf<K>, "event" | TickField<K>>;
+type Holds<T extends true> = T;
+/** Compiles only while TICK_FIELDS lists every field of every tick record. */
+export type TickFieldsComplete = Holds<
+  [Unlisted<"internal">, Unlisted<"send">, Unlisted<"receive">] extends [never, never, never] ? true : false
+>;
 export type LogRecord = StartRecord | TickRecord | RejectRecord | GapRecord | FaultRecord | StopRecord;
 
 /** Where the VM's records go. Injected, so tests can keep records in memory. */

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TickScanner, wallTimeValue } from "../../src/log/fast/scan.js";
-import { recordLine, vcJson } from "../../src/log/serialize.js";
+import { vcJson } from "../../src/log/fast/serialize.js";
+import { TICK_FIELDS } from "../../src/log/schema.js";
+import { recordLine } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { createRng, randomInt } from "../../src/base/rng.js";
 import { VcSnapshot } from "../../src/clock/vector.js";
@@ -30,6 +32,10 @@ describe("recordLine and TickScanner", () => {
           const back = scanner.scan(line);
           assert.ok(back !== undefined, `scanner gave up on ${line}`);
           assert.equal(JSON.stringify(back), line);
+          // The Machine builds records in the schema's field order, which both paths follow.
+          const order = ["event", ...TICK_FIELDS[record.event]];
+          assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(record))), order);
+          assert.deepEqual(Object.keys(back), order);
         }
         events.add(record.event);
         lines += 1;
