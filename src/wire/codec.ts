@@ -2,6 +2,7 @@ import { Packr, Unpackr } from "msgpackr";
 import { VcSnapshot } from "../clock/vector.js";
 import { encodeOwnMessage } from "./fast/encode.js";
 import {
+  FIELDS,
   MAX_FRAME_BYTES,
   type Validation,
   type ValidationContext,
@@ -33,11 +34,18 @@ const unpackr = new Unpackr({
   bundleStrings: false,
 });
 
-/** Encodes a message as one msgpack map. */
+/**
+ * Encodes a message as one msgpack map of FIELDS in their order, whatever order the object was
+ * built in: msgpackr's bytes (the definition), which the fast path (fast/encode.ts) writes
+ * itself for a VM's own messages.
+ */
 export function encodeMessage(msg: WireMessage): Uint8Array {
-  return (
-    encodeOwnMessage(msg) ?? packr.pack(msg.vc instanceof VcSnapshot ? { ...msg, vc: msg.vc.toJSON() } : msg)
-  );
+  const fast = encodeOwnMessage(msg);
+  if (fast !== undefined) return fast;
+  const map: Record<string, unknown> = {};
+  for (const field of FIELDS)
+    map[field] = field === "vc" && msg.vc instanceof VcSnapshot ? msg.vc.toJSON() : msg[field];
+  return packr.pack(map);
 }
 
 /**

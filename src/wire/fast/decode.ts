@@ -27,7 +27,8 @@ interface KnownId {
 }
 
 /**
- * Decodes a VM's frames. Frames laid out as encodeMessage writes them (a map of the eight
+ * Fast path of decodeFrame (wire/codec.ts: msgpackr + validateMessage, the general path and
+ * the definition) for a VM's frames. Frames laid out as encodeMessage writes them (a map of the eight
  * fields in order), in any of the forms SPEC section 3 accepts (every number form, str8/16/32,
  * map16/32: what Python's msgpack writes, say), are read straight off the bytes, every check
  * of validateMessage made on the way, the vector clock as a VcSnapshot whose ids array is
