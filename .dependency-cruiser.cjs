@@ -7,7 +7,8 @@ const LAYERS = [
   "wire", // the message, its codecs, the reorder buffer
   "log", // record schema, writer, readers, paths, recovery
   "transport", // the Transport interface and its implementations, faults
-  "vm", // the machine (free of I/O) and the process shell around it
+  "vm", // the pure core: machine (free of I/O), lifecycle, events, rate, scheduler, time
+  "host", // one VM as an OS process: runtime, warm-up, process usage
   "analysis", // streaming checks and statistics over logs
   "report", // charts and the HTML page
   "run", // the orchestrator of real VM processes, configs, run.json

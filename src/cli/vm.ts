@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../base/errors.js";
 import type { CliIo } from "../base/io.js";
+import { runVm, type VmConfig } from "../host/runtime.js";
 import { formatRate } from "../log/paths.js";
 import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
 import { DEFAULT_HOST, parsePeer, parsePort } from "../transport/address.js";
@@ -8,7 +9,6 @@ import type { TransportRegistry } from "../transport/registry.js";
 import { checkEventRange } from "../vm/events.js";
 import { DEFAULT_DRAIN_MS } from "../vm/lifecycle.js";
 import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
-import { runVm, type VmConfig } from "../vm/runtime.js";
 import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { checkBounds, flagged, withFlag } from "./bounds.js";

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Rng } from "../../src/base/rng.js";
 import { plainVc } from "../../src/clock/vector.js";
+import { warmUp } from "../../src/host/warm-up.js";
 import type { LogRecord, ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
 import { simulateTrial } from "../../src/sim/trial.js";
 import { Machine, type MachineConfig } from "../../src/vm/machine.js";
-import { warmUp } from "../../src/vm/warm-up.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { analyzeRecords } from "../helpers/trial-logs.js";
 

@@ -1,7 +1,7 @@
 import { createRng } from "../base/rng.js";
 import { recordLine } from "../log/serialize.js";
+import { Machine } from "../vm/machine.js";
 import { encodeMessage } from "../wire/codec.js";
-import { Machine } from "./machine.js";
 
 /**
  * Runs the tick and receive paths (draw, clocks, encode, decode, reorder, record line) of two

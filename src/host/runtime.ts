@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { SetupError } from "../base/errors.js";
 import { createRng, deriveSeed } from "../base/rng.js";
@@ -9,11 +9,12 @@ import { makeDir, openLogFile, removeMade } from "../log/writer.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
+import { endLife, type LifeSpec, runLife, startRecord, tickPlan } from "../vm/lifecycle.js";
+import { Machine } from "../vm/machine.js";
+import { chooseRate, type RateSpec } from "../vm/rate.js";
+import { createRealTimeSource, type TimeSource } from "../vm/time.js";
 import { encodeMessage, peekSeq } from "../wire/codec.js";
-import { endLife, type LifeSpec, runLife, startRecord, tickPlan } from "./lifecycle.js";
-import { Machine } from "./machine.js";
-import { chooseRate, type RateSpec } from "./rate.js";
-import { createRealTimeSource, type TimeSource } from "./time.js";
+import { processUsage } from "./usage.js";
 import { warmUp } from "./warm-up.js";
 
 /** How long before its start time a VM runs its tick paths once more, at least, and the spread. */
@@ -23,16 +24,6 @@ const PRE_ROLL_PER_VM_MS = 30;
 const PRE_ROLL_TICKS = 200;
 /** Ticks of the warm-up at start: enough to compile the paths; more only grows the heap. */
 const WARM_UP_TICKS = 500;
-
-/** This process's proportional set size (Linux's smaps_rollup), or undefined elsewhere. */
-function proportionalSetKb(): number | undefined {
-  try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync("/proc/self/smaps_rollup", "utf8"));
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Everything one VM process needs, already validated. */
 export interface VmConfig {
@@ -200,14 +191,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     env.signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-  const used = process.resourceUsage();
-  const pssKb = proportionalSetKb();
-  const stop = endLife(machine, reason.reason, reason.error, {
-    maxRssKb: used.maxRSS,
-    ...(pssKb === undefined ? {} : { pssKb }),
-    cpuUserMs: Math.round(used.userCPUTime / 1000),
-    cpuSystemMs: Math.round(used.systemCPUTime / 1000),
-  });
+  const stop = endLife(machine, reason.reason, reason.error, processUsage());
   sink.close();
   await transport.close(reason.reason === "duration" ? undefined : 50);
   return { stop, logPath, rate };
