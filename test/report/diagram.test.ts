@@ -15,6 +15,9 @@ interface Ev {
   event: string;
   t: number;
   vc: Record<string, number>;
+  /** Receives: the sender and when the message was sent (ms since the epoch). */
+  from?: string;
+  sentAt?: number;
 }
 
 const skip = browserMissing();
@@ -43,6 +46,8 @@ function trialEvents(trial: number): Ev[] {
           event: r.event,
           t: r.t,
           vc: r.vc,
+          from: r.from,
+          sentAt: r.sentAt,
         })),
     );
 }
@@ -231,6 +236,92 @@ describe("the report's space-time diagram in Chromium", { skip, timeout: 120_000
     await until("from", zoomed.from, true);
     const panned = await data();
     assert.ok(Number(panned.from) > Number(zoomed.from), `${zoomed.from} -> ${panned.from}`);
+  });
+
+  it("draws every message whose send-to-receive span meets the view, the receive off screen too", async () => {
+    const events = trialEvents(1);
+    const start = startOf(1);
+    // A message that waited over 1.5 s in the queue, sent a few seconds in.
+    const m = events.find(
+      (e) =>
+        e.event === "receive" && e.sentAt !== undefined && e.t - e.sentAt > 1500 && e.sentAt - start > 2000,
+    );
+    assert.ok(m?.sentAt !== undefined, "a message that waited long in a queue");
+    const send = events.find((e) => e.vm === m.from && e.event === "send" && e.t === m.sentAt);
+    assert.ok(send !== undefined);
+    await page.selectOption("#st-trial", "0");
+    await until("trial", "standard/1");
+    await page.click("#st-first");
+    for (let k = 0; k < 3; k++) await page.click("#st-zoom-in");
+    // Shown from the search: the view is centred on the send, about 1.3 s wide.
+    await pick(send);
+    const d = await data();
+    const from = Number(d.from) * 1000 + start;
+    const to = Number(d.to) * 1000 + start;
+    assert.ok(from <= send.t && send.t <= to, `send in view: ${d.from}-${d.to}`);
+    assert.ok(m.t > to, `its receive after the view: ${(m.t - start) / 1000} s`);
+    const width = await page.$eval("#st-canvas", (c) => c.getBoundingClientRect().width);
+    const px = (to - from) / width;
+    const receives = events.filter((e) => e.event === "receive" && e.sentAt !== undefined);
+    const meets = (lo: number, hi: number) =>
+      receives.filter((e) => (e.sentAt as number) <= hi && e.t >= lo).length;
+    // Every message whose span meets the view is drawn; the drawing may take in a few pixels more.
+    const arrows = Number(d.arrows);
+    assert.ok(arrows >= meets(from, to), `${arrows} arrows, ${meets(from, to)} messages meet the view`);
+    assert.ok(arrows <= meets(from - 12 * px, to + 12 * px), `${arrows} arrows`);
+    // More than the messages received in view: those received later are drawn too.
+    const receivedInView = receives.filter((e) => e.t >= from - 12 * px && e.t <= to + 12 * px).length;
+    assert.ok(arrows > receivedInView, `${arrows} arrows, ${receivedInView} received in view`);
+  });
+
+  it("zooms out no further than the whole trial, and says what it shows", async () => {
+    // The trial was to run 10 s: its start records say so, and its last tick is before then.
+    const end = 10;
+    assert.ok(Math.max(...trialEvents(1).map((e) => e.t - startOf(1))) < end * 1000);
+    await page.click("#st-whole");
+    await drawn();
+    const whole = await data();
+    assert.ok(Number(whole.from) <= 0 && Number(whole.from) > -0.5, whole.from);
+    assert.ok(Number(whole.to) >= end && Number(whole.to) < end + 0.5, whole.to);
+    for (let k = 0; k < 3; k++) await page.click("#st-zoom-out");
+    await drawn();
+    const out = await data();
+    assert.equal(out.from, whole.from);
+    assert.equal(out.to, whole.to);
+    assert.equal(await page.textContent("#st-range"), `showing 0.00 s to ${end}.00 s of ${end}.00 s`);
+    // Zoomed in and dragged far past the end, the view stops at the end.
+    await page.click("#st-zoom-in");
+    await page.focus("#st-canvas");
+    for (let k = 0; k < 12; k++) await page.keyboard.press("ArrowRight");
+    await drawn();
+    const last = await data();
+    assert.equal(last.to, whole.to);
+    const shown = await page.textContent("#st-range");
+    assert.match(shown ?? "", new RegExp(`to ${end}.00 s of ${end}.00 s$`));
+  });
+
+  it("writes Lamport values in the opening view of an 800 px page, thinned where they would overlap", async () => {
+    const narrow = await (browser as Browser).newPage({ viewport: { width: 800, height: 900 } });
+    try {
+      await narrow.goto(`file://${join(runDir, "report.html")}`);
+      await narrow.waitForSelector("#st[data-ready=true]");
+      const d = await narrow.evaluate<Record<string, string>>(
+        '({ ...document.getElementById("st").dataset })',
+      );
+      const start = startOf(1);
+      const inView = trialEvents(1).filter((e) => {
+        const s = (e.t - start) / 1000;
+        return s >= Number(d.from) && s <= Number(d.to);
+      }).length;
+      const labels = Number(d.labels);
+      assert.ok(
+        labels >= inView / 4 && labels <= inView,
+        `${labels} values written, ${inView} events in view`,
+      );
+      if (labels < inView) assert.match((await narrow.textContent("#st-note")) ?? "", /zoom in/);
+    } finally {
+      await narrow.close();
+    }
   });
 
   it("switches trials with the picker, with no console error", async () => {

@@ -4,9 +4,9 @@ import { lowerBound, seconds, ticks, type View, xOf } from "./scale.js";
 /** Pixel sizes of the drawing. */
 export const LANE_H = 74;
 export const AXIS_H = 30;
-/** Above this many events in view, arrows and clock values are left out (the view says so). */
+/** Above this many events in view, messages are left out (the view says so). */
 export const ARROWS_UP_TO = 6000;
-/** Above this many events in view, each is a thin bar instead of a shape. */
+/** Above this many events in view, each is a thin bar instead of a shape, with no clock value. */
 const DENSE_FROM = 1500;
 
 export const COLOURS = {
@@ -36,11 +36,17 @@ export interface Scene {
   matches: Set<number>;
 }
 
-/** What the frame drew: events in view, and whether it had to leave details out. */
+/** What the frame drew: events in view, and what it had to leave out. */
 export interface Drawn {
+  /** Events in view, with a margin of a few pixels either side. */
   events: number;
+  /** Whether messages were drawn (false: too many events in view). */
   arrows: boolean;
-  labels: boolean;
+  /** Messages drawn: those whose send-to-receive span meets the view. */
+  messages: number;
+  /** Events inside the view whose Lamport value is written, of `visible` inside it. */
+  labels: number;
+  visible: number;
 }
 
 export const laneY = (lane: number) => LANE_H * lane + LANE_H / 2;
@@ -78,21 +84,51 @@ function shape(g: CanvasRenderingContext2D, kind: number, x: number, y: number, 
   g.fill();
 }
 
-function arrow(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
-  const angle = Math.atan2(y2 - y1, x2 - x1);
-  // Stop short of the lane so the head's tip touches the arrival point, not the event marker.
-  g.beginPath();
-  g.moveTo(x1, y1);
-  g.lineTo(x2, y2);
+/**
+ * A message from (x1, y1) to its arrival at (x2, y2). Latency is a fraction of a millisecond, so
+ * most arrows are vertical: one that crosses another VM's lane bows later in time, passing beside
+ * that lane's events instead of through them, and a white edge under it breaks the lanes it
+ * crosses, so only the head at the receiving lane reads as an end.
+ */
+function arrow(
+  g: CanvasRenderingContext2D,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  bow: number,
+): void {
+  const cx = (x1 + x2) / 2 + bow;
+  const cy = (y1 + y2) / 2;
+  const line = () => {
+    g.beginPath();
+    g.moveTo(x1, y1);
+    if (bow === 0) g.lineTo(x2, y2);
+    else g.quadraticCurveTo(cx, cy, x2, y2);
+  };
+  const colour = g.strokeStyle;
+  const width = g.lineWidth;
+  g.strokeStyle = "#fff";
+  g.lineWidth = width + 3;
+  line();
   g.stroke();
-  const h = 8;
+  g.strokeStyle = colour;
+  g.lineWidth = width;
+  line();
+  g.stroke();
+  // The head points along the line's last stretch: from the control point of a curve.
+  const angle = bow === 0 ? Math.atan2(y2 - y1, x2 - x1) : Math.atan2(y2 - cy, x2 - cx);
+  const h = 10;
   g.beginPath();
   g.moveTo(x2, y2);
-  g.lineTo(x2 - h * Math.cos(angle - 0.4), y2 - h * Math.sin(angle - 0.4));
-  g.lineTo(x2 - h * Math.cos(angle + 0.4), y2 - h * Math.sin(angle + 0.4));
+  g.lineTo(x2 - h * Math.cos(angle - 0.38), y2 - h * Math.sin(angle - 0.38));
+  g.lineTo(x2 - h * Math.cos(angle + 0.38), y2 - h * Math.sin(angle + 0.38));
   g.closePath();
   g.fill();
 }
+
+/** How far (px) an arrow bows when it crosses `lanes - 1` lanes between its ends. */
+export const bowOf = (lanes: number) => (lanes > 1 ? 30 : 0);
 
 function background(g: CanvasRenderingContext2D, s: Scene, height: number): void {
   const { view } = s;
@@ -153,16 +189,40 @@ function background(g: CanvasRenderingContext2D, s: Scene, height: number): void
   g.lineWidth = 1;
 }
 
-/** One event's marker, match halo, jump ring and labels: for views of a few thousand events. */
-function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, labels: boolean): void {
+/**
+ * Labels written along a lane, left to right, each only where it clears the one before: when
+ * the view is crowded every second or third value is written instead of none.
+ */
+class Row {
+  private readonly right: number[] = [];
+  constructor(private readonly g: CanvasRenderingContext2D) {}
+  /** Writes `text` centred at x on lane `lane` if it fits; says whether it did. */
+  put(lane: number, text: string, x: number, y: number): boolean {
+    const half = this.g.measureText(text).width / 2;
+    if (x - half < (this.right[lane] ?? Number.NEGATIVE_INFINITY) + 4) return false;
+    this.right[lane] = x + half;
+    this.g.fillText(text, x, y);
+    return true;
+  }
+}
+
+/**
+ * Each event's marker, match halo and jump ring, for views of a few hundred events; with
+ * `labels`, its Lamport value above and its jump (+n) below where they fit. Returns how many
+ * events in view got their Lamport value written.
+ */
+function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, labels: boolean): number {
   const { d, view } = s;
   const r = 5;
   g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
   g.textAlign = "center";
-  g.textBaseline = "bottom";
+  const clocks = new Row(g);
+  const jumps = new Row(g);
+  let written = 0;
   for (let i = lo; i < hi; i++) {
     const x = xOf(view, d.t[i] as number);
-    const y = laneY(d.vm[i] as number);
+    const lane = d.vm[i] as number;
+    const y = laneY(lane);
     const kind = d.kind[i] as number;
     g.globalAlpha = alphaOf(s, i);
     if (s.matches.has(i)) {
@@ -182,18 +242,53 @@ function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, la
     }
     g.fillStyle = colourOf(s, i);
     shape(g, kind, x, y, r);
-    if (labels) {
-      g.fillStyle = COLOURS.text;
-      g.fillText(String(d.clock[i]), x, y - r - 4);
-      if (jump > 0) {
-        g.fillStyle = COLOURS.jump;
-        g.textBaseline = "top";
-        g.fillText(`+${jump}`, x, y + r + 4);
-        g.textBaseline = "bottom";
-      }
+    // The chosen events are labelled with their rings (see `chosen`).
+    if (!labels || i === s.a || i === s.b) continue;
+    g.fillStyle = COLOURS.text;
+    g.textBaseline = "bottom";
+    if (clocks.put(lane, String(d.clock[i]), x, y - r - 4) && x >= 0 && x <= view.width) written++;
+    if (jump > 0) {
+      g.fillStyle = COLOURS.jump;
+      g.textBaseline = "top";
+      jumps.put(lane, `+${jump}`, x, y + r + 4);
     }
   }
   g.globalAlpha = 1;
+  return written;
+}
+
+/** A chosen event (a or b): never faded, ringed, its name right of the ring, its labels outside it. */
+function chosen(g: CanvasRenderingContext2D, s: Scene, i: number, name: string, labels: boolean): void {
+  const { d, view } = s;
+  const r = 5;
+  const ring = r + 7;
+  const x = xOf(view, d.t[i] as number);
+  const y = laneY(d.vm[i] as number);
+  g.fillStyle = colourOf(s, i);
+  shape(g, d.kind[i] as number, x, y, r);
+  g.strokeStyle = "#000";
+  g.lineWidth = 2;
+  g.beginPath();
+  g.arc(x, y, ring, 0, 2 * Math.PI);
+  g.stroke();
+  g.lineWidth = 1;
+  g.fillStyle = "#000";
+  g.font = "bold 12px DejaVu Sans, Helvetica, Arial, sans-serif";
+  g.textAlign = "left";
+  g.textBaseline = "middle";
+  g.fillText(name, x + ring + 3, y);
+  if (!labels) return;
+  g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
+  g.textAlign = "center";
+  g.textBaseline = "bottom";
+  g.fillStyle = COLOURS.text;
+  g.fillText(String(d.clock[i]), x, y - ring - 2);
+  const jump = d.jump[i] as number;
+  if (jump > 0) {
+    g.fillStyle = COLOURS.jump;
+    g.textBaseline = "top";
+    g.fillText(`+${jump}`, x, y + ring + 2);
+  }
 }
 
 /**
@@ -260,19 +355,25 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
   const hi = lowerBound(d.t, view.to + margin);
   const events = hi - lo;
   const arrows = events <= ARROWS_UP_TO;
-  const lanes = Math.max(1, d.vms.length);
-  const labels = arrows && (events / lanes) * 22 < view.width;
+  const labels = events <= DENSE_FROM;
+  let messages = 0;
   if (arrows) {
-    // A message ends at its receive; one sent before the view may still cross it.
-    for (let i = lowerBound(d.t, view.from - maxSpan); i < hi; i++) {
+    // A message spans its send, arrival and receive: it is drawn when that span meets the view,
+    // whichever end is off screen. Its receive is after the view's start and at most the
+    // trial's longest span after the view's end, so only those receives are visited.
+    const last = lowerBound(d.t, view.to + margin + maxSpan + 1);
+    for (let i = lo; i < last; i++) {
       const src = d.sendOf[i] as number;
       if (d.kind[i] !== 2 || src < 0) continue;
-      const from = laneY(d.from[i] as number);
-      const to = laneY(d.vm[i] as number);
+      const fromLane = d.from[i] as number;
+      const toLane = d.vm[i] as number;
+      const from = laneY(fromLane);
+      const to = laneY(toLane);
       const xs = xOf(view, d.t[src] as number);
       const xa = xOf(view, d.arrived[i] as number);
       const xr = xOf(view, d.t[i] as number);
       if (Math.max(xs, xr) < -10 || Math.min(xs, xa) > view.width + 10) continue;
+      messages++;
       const inCone =
         s.marks !== undefined && s.marks[i] !== 0 && s.marks[src] !== 0 && s.marks[i] === s.marks[src]
           ? (s.marks[i] as number)
@@ -288,39 +389,30 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
       g.fillStyle = c;
       g.lineWidth = inCone !== 0 ? 1.6 : 1.1;
       const dy = to > from ? -7 : 7;
-      arrow(g, xs, from, xa, to + dy);
+      arrow(g, xs, from, xa, to + dy, bowOf(Math.abs(toLane - fromLane)));
       g.lineWidth = 1;
     }
     g.globalAlpha = 1;
   }
-  const r = 5;
-  if (events > DENSE_FROM) dense(g, s, lo, hi);
-  else marks(g, s, lo, hi, labels);
+  let written = 0;
+  if (labels) written = marks(g, s, lo, hi, true);
+  else dense(g, s, lo, hi);
   g.globalAlpha = 1;
   for (const [i, name] of [
     [s.a, "a"],
     [s.b, "b"],
   ] as const) {
     if (i < 0 || i < lo || i >= hi) continue;
+    chosen(g, s, i, name, labels);
     const x = xOf(view, d.t[i] as number);
-    const y = laneY(d.vm[i] as number);
-    // A chosen event is never faded, even when it is concurrent with a.
-    g.fillStyle = colourOf(s, i);
-    shape(g, d.kind[i] as number, x, y, r);
-    g.strokeStyle = "#000";
-    g.lineWidth = 2;
-    g.beginPath();
-    g.arc(x, y, r + 7, 0, 2 * Math.PI);
-    g.stroke();
-    g.lineWidth = 1;
-    g.fillStyle = "#000";
-    g.font = "bold 12px DejaVu Sans, Helvetica, Arial, sans-serif";
-    g.textBaseline = "top";
-    g.fillText(name, x + r + 9, y + 2);
-    g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
-    g.textBaseline = "bottom";
+    if (labels && x >= 0 && x <= view.width) written++;
   }
-  return { events, arrows, labels };
+  let visible = 0;
+  for (let i = lo; i < hi; i++) {
+    const x = xOf(view, d.t[i] as number);
+    if (x >= 0 && x <= view.width) visible++;
+  }
+  return { events, arrows, messages, labels: written, visible };
 }
 
 /** The event under (x, y) within a few pixels, or -1. */

@@ -9,7 +9,7 @@ import {
 import { cone, relation } from "./causal.js";
 import { CSS, el, legend } from "./dom.js";
 import { AXIS_H, draw, hit, LANE_H, type Scene } from "./draw.js";
-import { eventText, verdictText } from "./panel.js";
+import { eventText, plural, verdictText } from "./panel.js";
 import { msAt, seconds, type View } from "./scale.js";
 import { describe, find, parseQuery } from "./search.js";
 
@@ -51,14 +51,22 @@ function openView(d: TrialDiagram, width: number): View {
   return { from: -pad, to: to + pad, width };
 }
 
-/** The view moved back inside the trial (with its margins) when it slid past either end. */
+/** The whole trial, from a little before time 0 to a little after its end. */
+function wholeView(end: number, width: number): View {
+  const pad = (end * EDGE_PX) / Math.max(200, width);
+  return { from: -pad, to: end + pad, width };
+}
+
+/**
+ * The view moved back inside the trial (with its margins) when it slid past either end, and
+ * never wider than the whole trial: zooming out stops there, so the axis never runs on into
+ * time with no events.
+ */
 function clamp(view: View, end: number): View {
+  const whole = wholeView(end, view.width);
   const span = view.to - view.from;
-  const pad = (span * EDGE_PX) / Math.max(200, view.width);
-  const min = -pad;
-  const max = Math.max(end + pad, min + span);
-  const shift =
-    view.from < min ? min - view.from : view.to > max ? Math.max(max - view.to, min - view.from) : 0;
+  if (span >= whole.to - whole.from) return whole;
+  const shift = view.from < whole.from ? whole.from - view.from : view.to > whole.to ? whole.to - view.to : 0;
   return { ...view, from: view.from + shift, to: view.to + shift };
 }
 
@@ -186,7 +194,12 @@ function mount(root: HTMLElement, data: DiagramData): void {
       parts.push(
         `${drawn.events.toLocaleString("en")} events in view: zoom in to see messages and clock values.`,
       );
-    else if (!drawn.labels) parts.push("Zoom in to read the Lamport value at each event.");
+    else if (drawn.labels === 0 && drawn.visible > 0)
+      parts.push("Zoom in to read the Lamport value at each event.");
+    else if (drawn.labels < drawn.visible)
+      parts.push(
+        `Lamport values are written where they fit (${drawn.labels} of the ${drawn.visible} events in view; hover over an event for its own): zoom in to read every one.`,
+      );
     if (d.omitted > 0) {
       parts.push(
         `This trial had ${d.total.toLocaleString("en")} tick events; the page carries its first ${d.vm.length.toLocaleString("en")} (to ${seconds(endOf({ ...d, durationS: 0 }), 1)}), ${d.omitted.toLocaleString("en")} later ones are left out (at most ${data.limitPerTrial.toLocaleString("en")} per trial).`,
@@ -199,6 +212,8 @@ function mount(root: HTMLElement, data: DiagramData): void {
       to: (view.to / 1000).toFixed(3),
       events: String(d.vm.length),
       drawn: String(drawn.events),
+      arrows: String(drawn.messages),
+      labels: String(drawn.labels),
       ready: "true",
     });
   };
@@ -224,7 +239,7 @@ function mount(root: HTMLElement, data: DiagramData): void {
         el(
           "p",
           {},
-          `Causal past of a: ${s.past} event(s); causal future: ${s.future} event(s); concurrent: ${d.vm.length - 1 - s.past - s.future} (by vector clocks, over the ${d.vm.length.toLocaleString("en")} events of this trial on the page).`,
+          `Causal past of a: ${plural(s.past, "event")}; causal future: ${plural(s.future, "event")}; concurrent: ${d.vm.length - 1 - s.past - s.future} (by vector clocks, over the ${d.vm.length.toLocaleString("en")} events of this trial on the page).`,
         ),
       );
     }
@@ -261,9 +276,9 @@ function mount(root: HTMLElement, data: DiagramData): void {
   const zoom = (factor: number, atX = s.view.width / 2) => {
     const { view } = s;
     const pivot = msAt(view, atX);
-    const span = Math.max(2, Math.min((view.to - view.from) * factor, endOf(s.d) * 1.2 + 1000));
+    const span = Math.max(2, (view.to - view.from) * factor);
     const from = pivot - ((pivot - view.from) / (view.to - view.from)) * span;
-    s = { ...s, view: { ...view, from, to: from + span } };
+    s = { ...s, view: clamp({ ...view, from, to: from + span }, endOf(s.d)) };
     redraw();
   };
   const pan = (ms: number) => {
@@ -289,7 +304,11 @@ function mount(root: HTMLElement, data: DiagramData): void {
       s = { ...s, matches: found };
       if (search.value.trim() !== "") {
         results.append(
-          el("span", { id: "st-matches", "data-count": String(found.length) }, `${found.length} match(es)`),
+          el(
+            "span",
+            { id: "st-matches", "data-count": String(found.length) },
+            plural(found.length, "match", "matches"),
+          ),
         );
       }
       for (const i of found.slice(0, SHOWN_RESULTS)) {
@@ -326,9 +345,7 @@ function mount(root: HTMLElement, data: DiagramData): void {
     redraw();
   });
   whole.addEventListener("click", () => {
-    const end = endOf(s.d);
-    const pad = (end * EDGE_PX) / Math.max(200, s.view.width);
-    s = { ...s, view: { ...s.view, from: -pad, to: end + pad } };
+    s = { ...s, view: wholeView(endOf(s.d), s.view.width) };
     redraw();
   });
   search.addEventListener("input", runSearch);

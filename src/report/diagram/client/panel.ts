@@ -1,6 +1,9 @@
 import { KINDS, type TrialDiagram } from "../format.js";
 import type { Relation } from "./causal.js";
 
+/** "1 value", "3 values". */
+export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
 const vcText = (d: TrialDiagram, i: number) =>
   `[${d.vms.map((v, x) => `${v.id}: ${d.vc[i * d.vms.length + x]}`).join(", ")}]`;
 
@@ -18,7 +21,9 @@ export function eventText(d: TrialDiagram, i: number, name: string): string {
       src >= 0 ? ` sent at clock ${d.clock[src]} (${((d.t[src] as number) / 1000).toFixed(3)} s),` : "";
     text += ` The message from ${from}${sent} waited ${wait.toFixed(3)} s in the queue.`;
     const jump = d.jump[i] as number;
-    if (jump > 0) text += ` The clock jumped: ${jump} value(s) skipped.`;
+    const clock = d.clock[i] as number;
+    if (jump > 0)
+      text += ` The clock jumped from ${clock - jump - 1} to ${clock} (+${jump}: ${plural(jump, "value")} skipped).`;
   }
   return text;
 }

@@ -1,4 +1,5 @@
 import { KINDS, type TrialDiagram } from "../format.js";
+import { plural } from "./panel.js";
 
 /** One condition of a query; an event matches when it meets them all. */
 type Test = (d: TrialDiagram, i: number) => boolean;
@@ -56,5 +57,10 @@ export function describe(d: TrialDiagram, i: number): string {
   const kind = KINDS[d.kind[i] as number] ?? "?";
   const from = d.from[i] as number;
   const peer = kind === "receive" && from >= 0 ? ` from ${d.vms[from]?.id}` : "";
-  return `VM ${vm} tick ${d.tick[i]}: ${kind}${peer}, clock ${d.clock[i]}, at ${((d.t[i] as number) / 1000).toFixed(3)} s`;
+  const clock = d.clock[i] as number;
+  const jump = d.jump[i] as number;
+  // A jump as the drawing's "+n" says it, and as a step from the clock before.
+  const jumped =
+    jump > 0 ? ` (+${jump}: jumped from ${clock - jump - 1}, ${plural(jump, "value")} skipped)` : "";
+  return `VM ${vm} tick ${d.tick[i]}: ${kind}${peer}, clock ${clock}${jumped}, at ${((d.t[i] as number) / 1000).toFixed(3)} s`;
 }
