@@ -71,7 +71,7 @@ export function spaceTime(t: TrialAnalysis): [string, Record<string, unknown>] {
   };
   const kinds = { domain: ["internal", "send", "receive"] };
   return [
-    `Space-time diagram, ${t.experiment === "." ? "" : `${t.experiment} `}trial ${t.trial}, ${fromS.toFixed(0)} s to ${toS.toFixed(0)} s (clock values at the events; the report's page has every event)`,
+    `Space-time diagram, ${t.experiment === "." ? "" : `${t.experiment} `}trial ${t.trial}, ${fromS.toFixed(0)} s to ${toS.toFixed(0)} s (the --window strip, as exported to PNG and SVG, with each event's clock value; the interactive space-time diagram has every event)`,
     {
       width: WIDTH,
       height: LANE_PX * n,
