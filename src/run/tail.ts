@@ -71,31 +71,40 @@ export class LogTail {
       return; // a torn line; the checks report it later
     }
     const s = this.state;
+    // One case per kind of the schema: a kind added there fails to compile here until handled.
     switch (r.event) {
       case "start":
         s.rate = r.rate;
         s.planned = r.ticksPlanned;
-        break;
+        return;
       case "send":
         s.sent += r.to.length;
         break;
       case "receive":
         s.received += 1;
         break;
+      case "internal":
+        break;
       case "reject":
         // A coalesced record stands for `count` rejects of one reason and sender.
         s.rejected += r.count ?? 1;
-        break;
+        return;
+      case "gap":
+      case "fault":
+        return;
       case "stop":
         s.stopped = true;
         return;
-      default:
-        break;
+      default: {
+        // Compiles only while every kind has its case. At run time a line of a kind this build
+        // does not know (parsed, not validated) is skipped: the checks report it.
+        const unhandled: never = r;
+        return void unhandled;
+      }
     }
-    if ("tick" in r) {
-      s.ticks = r.tick;
-      s.clock = r.clock;
-      s.queue = r.queue;
-    }
+    // A tick record: where the VM is now.
+    s.ticks = r.tick;
+    s.clock = r.clock;
+    s.queue = r.queue;
   }
 }

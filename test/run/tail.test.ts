@@ -22,4 +22,26 @@ describe("LogTail", () => {
     appendFileSync(file, coalesced.slice(20) + line({ event: "reject", t: 3, reason: "shape", detail: "y" }));
     assert.equal(tail.poll().rejected, 1 + 4997 + 1);
   });
+  it("folds every kind of record as a hand count, and skips a kind it does not know", () => {
+    const file = join(dir, "trial-1_vm-5002_rate-1.jsonl");
+    const vc = { 5002: 1 };
+    const records = [
+      { event: "start", t: 0, vm: "5002", rate: 3, ticksPlanned: 12 },
+      { event: "internal", t: 1, due: 1, tick: 1, clock: 1, queue: 0, vc },
+      { event: "send", t: 2, due: 2, tick: 2, clock: 2, queue: 1, vc, to: ["5001", "5003"], seq: [1, 1] },
+      { event: "fault", t: 2, kind: "loss", to: "5003", seq: 1 },
+      { event: "receive", t: 3, due: 3, tick: 3, clock: 9, queue: 2, vc, from: "5001", seq: 1, msgClock: 8 },
+      { event: "reject", t: 4, reason: "decode", detail: "x", count: 2 },
+      { event: "gap", t: 5, from: "5003", missing: [4] },
+      { event: "internal", t: 7, due: 7, tick: 4, clock: 10, queue: 1, vc },
+      // A kind this build does not know, shaped like a tick: it must not move the view.
+      { event: "mystery", t: 8, tick: 40, clock: 400, queue: 4 },
+    ];
+    writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    const tail = new LogTail(file, "5002", 1, 1);
+    const live = { vm: "5002", rate: 3, planned: 12, ticks: 4, clock: 10, queue: 1 };
+    assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: false });
+    appendFileSync(file, `${JSON.stringify({ event: "stop", t: 9, ticks: 4, rejected: 2 })}\n`);
+    assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: true });
+  });
 });
