@@ -2,6 +2,7 @@ import { createRng, deriveSeed } from "../base/rng.js";
 import type { LogRecord, LogSink, StopRecord } from "../log/schema.js";
 import { memorySink } from "../log/writer.js";
 import { type LatencyModel, sampleLatency } from "../transport/faults.js";
+import { MemoryNetwork } from "../transport/memory.js";
 import {
   DEFAULT_DRAIN_MS,
   drainEnd,
@@ -14,8 +15,8 @@ import {
 import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { VirtualTimeSource } from "../vm/time.js";
+import type { WireMessage } from "../wire/message.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
-import { MessageNetwork } from "./network.js";
 
 /** One simulated trial: VMs on a full mesh, in virtual time. */
 export interface SimTrialConfig {
@@ -115,7 +116,8 @@ function prepareTrial(config: SimTrialConfig): PreparedTrial {
   const time = new VirtualTimeSource(startAt - 1);
   const model: LatencyModel = config.latency ?? { kind: "constant", ms: config.latencyMs ?? 0.1 };
   const netRng = createRng(deriveSeed(config.seed, "network", config.trial));
-  const network = new MessageNetwork((run) => {
+  // Carries the message objects the Machines make, each after a latency drawn from its own stream.
+  const network = new MemoryNetwork<WireMessage>((run) => {
     time.at(time.now() + sampleLatency(model, netRng), run);
   });
   const drainMs = config.drainMs ?? DEFAULT_DRAIN_MS;
@@ -129,7 +131,7 @@ function prepareTrial(config: SimTrialConfig): PreparedTrial {
     const peers = config.ids.filter((p) => p !== id);
     const machine = new Machine(
       { id, peers, eventRange: config.eventRange, epoch: startAt },
-      { now: () => time.now(), rng, outbox: (msg) => network.post(msg), sink },
+      { now: () => time.now(), rng, outbox: (msg) => network.post(id, msg.to, msg), sink },
     );
     const offsetMs = config.startOffsetsMs?.[i] ?? 0;
     const spec: LifeSpec = {
