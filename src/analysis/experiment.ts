@@ -15,7 +15,7 @@ export interface Spread {
  */
 export interface RankGroup {
   rank: number;
-  /** VM-trials pooled (a trial with two VMs of equal rate gives this rank two). */
+  /** VM-trials pooled: one per trial, as ranks are ordinal (ties broken by VM id). */
   count: number;
   /** Range of the rate ratio (rate / fastest of its trial) in the group. */
   ratio: { min: number; max: number };

@@ -28,10 +28,17 @@ export interface VmRatio {
   /** The fastest rate of the trial, and rate / that. */
   fastest: number;
   ratio: number;
-  /** 1 + the VMs of the trial strictly faster: VMs of equal rate share a rank ("1, 1, 3"). */
+  /**
+   * Its place when the trial's VMs are sorted fastest first, ties broken by VM id: every trial
+   * has exactly one VM of each rank, so rank N of N is always the slowest.
+   */
   rank: number;
   ticks: number;
   receives: number;
+  /** Messages still in its queue when it stopped (received nowhere, lost nowhere). */
+  pending: number;
+  /** Messages that reached it a second, measured: (received + pending at the end) / its seconds. */
+  arrivedPerS: number;
   finalClock: number;
   /** Clock values skipped per tick: (clock advance - ticks) / ticks, the mean step minus 1. */
   skippedPerTick: number;
@@ -93,6 +100,14 @@ function lagPeak(t: TrialAnalysis, vm: string, tops: number[]): { max: number; a
   return { max, atS: round3((at * t.grid.stepMs) / 1000) };
 }
 
+/** VM ids to ranks: fastest first, ties broken by VM id (so ranks are 1, 2, 3, never 1, 1, 3). */
+export function ordinalRanks(vms: readonly { vm: string; rate: number }[]): Map<string, number> {
+  const sorted = [...vms].sort(
+    (a, b) => b.rate - a.rate || a.vm.localeCompare(b.vm, "en", { numeric: true }),
+  );
+  return new Map(sorted.map((v, i) => [v.vm, i + 1]));
+}
+
 /** Every VM of a trial with its ratio, rank, measured figures and the model's expectation. */
 export function trialRatios(t: TrialAnalysis): VmRatio[] {
   const rates = t.vms.map((v) => v.rate);
@@ -101,6 +116,7 @@ export function trialRatios(t: TrialAnalysis): VmRatio[] {
   const durationS = Math.max(...t.vms.map((v) => v.ranS));
   const expected = expectTrial({ rates, eventRange, durationS });
   const tops = topClocks(t);
+  const ranks = ordinalRanks(t.vms.filter((v) => Number.isFinite(v.rate)));
   // A VM whose log has no start record has no rate: it cannot be placed by ratio.
   return t.vms.flatMap((v, i) => {
     if (!Number.isFinite(v.rate)) return [];
@@ -112,9 +128,11 @@ export function trialRatios(t: TrialAnalysis): VmRatio[] {
       rate: v.rate,
       fastest,
       ratio: round3(v.rate / fastest),
-      rank: 1 + rates.filter((r) => r > v.rate).length,
+      rank: ranks.get(v.vm) ?? Number.NaN,
       ticks: v.ticks,
       receives: v.events.receive,
+      pending: v.pending,
+      arrivedPerS: v.ranS > 0 ? round3((v.events.receive + (v.pending || 0)) / v.ranS) : Number.NaN,
       finalClock: v.finalClock,
       skippedPerTick: round3(v.meanStep - 1),
       jumps: { count: v.jumps.count, mean: v.jumps.mean, max: v.jumps.max },

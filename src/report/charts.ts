@@ -1,3 +1,4 @@
+import { ordinalRanks } from "../analysis/ratios.js";
 import type { TrialAnalysis } from "../analysis/trial.js";
 import { spaceTime } from "./diagram/static.js";
 
@@ -66,7 +67,7 @@ function base(title: string, extra: ChartSpec): ChartSpec {
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title, config: CONFIG, ...extra };
 }
 
-/** A VM of a trial with its rank by rate (1 = fastest; equal rates share a rank). */
+/** A VM of a trial with its rank by rate (1 = fastest; ties broken by VM id, so each rank once). */
 interface RankedVm {
   vm: string;
   rate: number;
@@ -75,15 +76,21 @@ interface RankedVm {
   label: string;
 }
 
-/** The trial's VMs, fastest first (ties by VM id), each with its rank and legend label. */
+/**
+ * The trial's VMs, fastest first (ties by VM id), each with its rank and legend label. The rank
+ * is ordinal, the same as analysis/ratios.ts gives: two VMs of equal rate get ranks 1 and 2, so
+ * they never share a colour and dash.
+ */
 export function rankedVms(t: TrialAnalysis): RankedVm[] {
-  const sorted = [...t.vms].sort((a, b) => b.rate - a.rate || a.vm.localeCompare(b.vm));
-  return sorted.map((v) => ({
-    vm: v.vm,
-    rate: v.rate,
-    rank: 1 + sorted.filter((o) => o.rate > v.rate).length,
-    label: `${v.vm} (rate ${formatRate(v.rate)})`,
-  }));
+  const ranks = ordinalRanks(t.vms);
+  return t.vms
+    .map((v) => ({
+      vm: v.vm,
+      rate: v.rate,
+      rank: ranks.get(v.vm) ?? t.vms.length,
+      label: `${v.vm} (rate ${formatRate(v.rate)})`,
+    }))
+    .sort((a, b) => a.rank - b.rank);
 }
 
 function formatRate(rate: number): string {
@@ -121,12 +128,12 @@ export function gridRows(
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor((b * points) / buckets);
     const to = Math.max(from + 1, Math.floor(((b + 1) * points) / buckets));
-    for (const [i, v] of ranked.entries()) {
+    for (const v of ranked) {
       let value = at(v, from);
       for (let g = from + 1; g < to; g++) value = Math.max(value, at(v, g));
       rows.push({
         series: v.label,
-        width: WIDTHS[i % WIDTHS.length] ?? 1,
+        width: WIDTHS[(v.rank - 1) % WIDTHS.length] ?? 1,
         s: Math.round(from * t.grid.stepMs) / 1000,
         value,
       });
@@ -185,7 +192,7 @@ function overTime(
         strokeDash: {
           field: "series",
           type: "nominal",
-          scale: { domain, range: ranked.map((_, i) => DASHES[i % DASHES.length]) },
+          scale: { domain, range: ranked.map((v) => DASHES[(v.rank - 1) % DASHES.length]) },
           legend,
         },
         strokeWidth: { field: "width", type: "quantitative", scale: null, legend: null },
@@ -235,7 +242,7 @@ export function jumpRows(trials: TrialAnalysis[]) {
       return {
         rank,
         title: [
-          `${rankName(rank)} VM of each trial`,
+          `${rankName(rank)} VM of each trial (ties by VM id)`,
           `rate ${span} of the fastest, ${r.length} VM-trial${r.length === 1 ? "" : "s"}`,
         ],
         values: Array.from({ length: max }, (_, i) => ({
@@ -265,7 +272,7 @@ function jumpHistogram(trials: TrialAnalysis[]): ChartSpec {
         x: {
           field: "lo",
           type: "quantitative",
-          title: "jump size (clock values skipped)",
+          title: "jump size n (values skipped: the clock moved n + 1)",
           scale: { domain: [0.5, max + 0.5], nice: false, zero: false },
           axis: {
             ...INTEGER_AXIS,
@@ -322,7 +329,7 @@ export function latencyCaption(trials: TrialAnalysis[]): string | undefined {
   const used = latencyBins(trials).filter((b) => b.count > 0);
   const [only] = used;
   if (used.length !== 1 || only === undefined) return undefined;
-  return `Every one of the ${only.count} messages took at most ${formatMs(only.toMs)}, so the chart is one bar. In a simulated run this is expected: the simulator delivers each message after its latency model's delay (sim --latency, a fixed 0.1 ms unless told otherwise), so latency does not vary; what varies between VMs is the wait in the queue until the receiving VM's next tick. A real run spreads over several bins.`;
+  return `Every one of the ${only.count} messages received took at most ${formatMs(only.toMs)}, so the chart is one bar. In a simulated run this is expected: the simulator delivers each message after its latency model's delay (sim --latency, a fixed 0.1 ms unless told otherwise), so latency does not vary; what varies between VMs is the wait in the queue until the receiving VM's next tick. A real run spreads over several bins.`;
 }
 
 /** Milliseconds in the unit that reads best: µs, ms or s. */
@@ -348,9 +355,9 @@ export function experimentCharts(experiment: string, trials: TrialAnalysis[]): C
       name: `${slug}-drift`,
       title: "Drift vs wall time",
       spec: overTime(
-        "God's-eye lag behind the largest clock, per trial",
+        "Drift (lag behind the largest clock, seen from outside with the system time), per trial",
         "lag",
-        "clock values behind",
+        "drift (values behind)",
         trials,
       ),
     },

@@ -29,6 +29,11 @@ interface Hand {
   duration: number;
   lagMax: number;
   lagMaxAtS: number;
+  received: number;
+  /** Messages the other VMs' send records address to it. */
+  sentTo: number;
+  /** Destinations of its own sends, to count what reached each peer. */
+  sentToPeers: string[];
 }
 
 /** Reads every log of an experiment folder and computes its per-VM figures by hand. */
@@ -60,6 +65,9 @@ function handCompute(dir: string): Hand[] {
       duration: start.duration,
       lagMax: 0,
       lagMaxAtS: 0,
+      received: 0,
+      sentTo: 0,
+      sentToPeers: [],
     };
     for (const r of records) {
       if (r.event !== "internal" && r.event !== "send" && r.event !== "receive") continue;
@@ -69,6 +77,8 @@ function handCompute(dir: string): Hand[] {
       hand.ticks += 1;
       hand.queues.push(r.queue as number);
       hand.clocks.push([r.t as number, c]);
+      if (r.event === "receive") hand.received += 1;
+      if (r.event === "send") hand.sentToPeers.push(...(r.to as string[]));
     }
     hand.skippedPerTick = (clock - hand.ticks) / hand.ticks;
     vms.push(hand);
@@ -76,9 +86,12 @@ function handCompute(dir: string): Hand[] {
   for (const trial of new Set(vms.map((v) => v.trial))) {
     const mine = vms.filter((v) => v.trial === trial);
     const fastest = Math.max(...mine.map((v) => v.rate));
+    // Ordinal ranks: fastest first, a tie broken by the lower VM id.
+    const order = [...mine].sort((a, b) => b.rate - a.rate || Number(a.vm) - Number(b.vm));
     for (const v of mine) {
       v.ratio = v.rate / fastest;
-      v.rank = 1 + mine.filter((o) => o.rate > v.rate).length;
+      v.rank = order.indexOf(v) + 1;
+      v.sentTo = mine.flatMap((o) => o.sentToPeers).filter((to) => to === v.vm).length;
     }
     // The lag on a wall-time grid: a sample at T is each clock after its ticks at or before T.
     const t0 = Math.min(...mine.map((v) => v.startAt));
@@ -146,6 +159,10 @@ function compare(e: ExperimentSummary, live: ExperimentSummary | undefined, hand
     assert.equal(v.queueMax, Math.max(...h.queues), `${where} max queue`);
     assert.equal(v.lagMax, h.lagMax, `${where} largest lag`);
     near(v.lagMaxAtS, h.lagMaxAtS, `${where} when the lag was largest`);
+    // Every message sent to it reached it in a sim without faults: received, or waiting at the end.
+    assert.equal(v.receives, h.received, `${where} received`);
+    assert.equal(v.pending, h.sentTo - h.received, `${where} still waiting at the end`);
+    near(v.arrivedPerS, h.sentTo / h.duration, `${where} measured arrivals a second`);
   }
   const ranks = [...new Set(hands.map((h) => h.rank))].sort((a, b) => a - b);
   assert.deepEqual(
@@ -189,7 +206,7 @@ describe("statistics by rate ratio", () => {
     compare(e, live.experiments[0], handCompute(join(runDir, "standard")));
   });
 
-  it("give VMs of equal rate the same rank, the next rank counting both ('1, 1, 3')", async () => {
+  it("give VMs of equal rate distinct ranks, the tie broken by VM id ('1, 3, 2' for rates 4, 2, 4)", async () => {
     const { runDir, report, live } = await simAndInspect(
       [
         "--experiment",
@@ -209,14 +226,18 @@ describe("statistics by rate ratio", () => {
     assert.ok(e);
     const hands = handCompute(join(runDir, "smaller-variation"));
     assert.deepEqual(
-      hands.filter((h) => h.trial === 1).map((h) => h.rank),
-      [1, 3, 1],
+      hands
+        .filter((h) => h.trial === 1)
+        .sort((a, b) => Number(a.vm) - Number(b.vm))
+        .map((h) => h.rank),
+      [1, 3, 2],
     );
     compare(e, live.experiments[0], hands);
     assert.deepEqual(
       e.ranks.map((g) => [g.rank, g.count]),
       [
-        [1, 4],
+        [1, 2],
+        [2, 2],
         [3, 2],
       ],
     );
