@@ -122,6 +122,6 @@ export function expectTrial(input: ModelInput): VmExpectation[] {
 /** The formulas as the page states them. */
 export const MODEL_FORMULAS = {
   skipped: "values skipped per tick ≈ 1/q − 1",
-  lag: "largest lag ≈ (1 − q)·g·(ln n + γ) + 1/q − 1, g = R / (2(1 − ρ_f)), n = f·D / g",
+  lag: "largest drift (lag behind the largest clock) ≈ (1 − q)·g·(ln n + γ) + 1/q − 1, g = R / (2(1 − ρ_f)), n = f·D / g",
   queue: "mean queue ≈ ρ² / (2(1 − ρ)) while ρ < 1; (ρ − 1)·r·D / 2 once it cannot keep up",
 } as const;

@@ -1,6 +1,6 @@
 import { experimentGrid, type TableData, trialGrid } from "./columns.js";
 import { crashLines } from "./crashes.js";
-import { findingsOf } from "./findings.js";
+import { FINDING_TERMS, findingsOf, plural } from "./findings.js";
 import type { InspectReport } from "./inspect.js";
 import { interruptedLine, rejectLines, verdictLine } from "./notes.js";
 import { formatNumber, formatTable } from "./table.js";
@@ -39,10 +39,10 @@ export function renderText(report: InspectReport, style: Style): string {
   for (const e of report.experiments) {
     const verdict = e.ok ? style.good("all checks pass") : style.bad("CHECKS FAILED");
     const cut = e.interrupted > 0 ? `, ${style.bad(`${e.interrupted} INTERRUPTED`)}` : "";
-    out.push(style.bold(`== ${e.experiment}: ${e.trials} trial(s), ${verdict}${cut}`));
+    out.push(style.bold(`== ${e.experiment}: ${plural(e.trials, "trial")}, ${verdict}${cut}`));
     out.push(
       indent(
-        `by rank in its trial (1 = fastest; equal rates share a rank), mean ±sd over the VM-trials of a rank:\n${text(experimentGrid(e))}`,
+        `by rank in its trial (1 = fastest; equal rates ordered by VM id), mean ±sd over the VM-trials of a rank (rate ratio: lowest-highest):\n${text(experimentGrid(e))}`,
       ),
     );
     for (const t of report.trials.filter((x) => x.experiment === e.experiment)) {
@@ -64,7 +64,13 @@ export function renderText(report: InspectReport, style: Style): string {
     out.push("");
   }
   const findings = findingsOf(report);
-  if (findings.length > 0) out.push(style.bold("findings:"), ...findings.map((f) => `- ${f.text}`), "");
+  if (findings.length > 0)
+    out.push(
+      style.bold("findings:"),
+      ...FINDING_TERMS.map((t) => style.dim(`  ${t}`)),
+      ...findings.map((f) => `- ${f.text}`),
+      "",
+    );
   const verdict = verdictLine(report);
   out.push(verdict.ok ? style.good(verdict.text) : style.bad(verdict.text));
   return out.join("\n");

@@ -116,7 +116,7 @@ describe("an interrupted trial", () => {
     assert.equal(json.interrupted, true);
     assert.equal(json.trials[0].vms[0].stopReason, "signal");
     const text = renderText(report, makeStyle(false));
-    assert.match(text, /== \.: 1 trial\(s\), all checks pass, 1 INTERRUPTED/);
+    assert.match(text, /== \.: 1 trial, all checks pass, 1 INTERRUPTED/);
     assert.match(
       text,
       /INTERRUPTED: a signal stopped 1 of 2 VM\(s\) 1\.600 s after the start \(ticks done: A 4 of 8\)/,
