@@ -1,5 +1,11 @@
 import type { ExperimentSummary } from "../analysis/experiment.js";
-import { EXERCISE_FIGURE, type Finding, findingsOf } from "../analysis/findings.js";
+import {
+  EXERCISE_FIGURE,
+  FINDING_TERMS,
+  type Finding,
+  findingsOf,
+  sentenceNumber,
+} from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { expectTrial } from "../analysis/model.js";
 import type { VmRatio } from "../analysis/ratios.js";
@@ -18,8 +24,8 @@ const label = (e: string) => (e === "." ? "run" : e);
 const PANELS = [
   { field: "skipped", title: "clock values skipped per tick", model: true },
   { field: "jump", title: "mean jump (values skipped per jump)", model: false },
-  { field: "lag", title: "largest lag behind the largest clock", model: true },
-  { field: "queue", title: "mean queue (messages waiting)", model: true },
+  { field: "lag", title: "largest drift (lag behind the largest clock)", model: true },
+  { field: "queue", title: "mean queue (messages waiting, log scale)", model: true },
 ] as const;
 
 function point(v: VmRatio) {
@@ -30,38 +36,64 @@ function point(v: VmRatio) {
     jump: Number.isFinite(v.jumps.mean) ? v.jumps.mean : null,
     lag: v.lagMax,
     queue: v.queueMean,
-    label: `${label(v.experiment)} trial ${v.trial} VM ${v.vm}: rate ${v.rate} of ${v.fastest} (ratio ${formatNumber(v.ratio)}), ${formatNumber(v.skippedPerTick)} skipped per tick, mean jump ${formatNumber(v.jumps.mean)}, largest lag ${v.lagMax}, mean queue ${formatNumber(v.queueMean)}${v.queueTrend.grew ? " (its queue grew: it did not keep up)" : ""}`,
+    label: `${label(v.experiment)} trial ${v.trial} VM ${v.vm}: rate ${v.rate} of ${v.fastest} (ratio ${formatNumber(v.ratio)}), ${formatNumber(v.skippedPerTick)} skipped per tick, mean jump ${formatNumber(v.jumps.mean)}, largest drift ${v.lagMax}, mean queue ${formatNumber(v.queueMean)}${v.queueTrend.grew ? " (its queue grew: it did not keep up)" : ""}`,
   };
+}
+
+/** The lowest rate ratio an experiment's set-up can draw: its slowest rate over its fastest. */
+function lowestRatio(report: InspectReport, e: ExperimentSummary): number {
+  const setup = report.run?.experiments.find((x) => x.name === e.experiment);
+  if (setup?.rates !== undefined && setup.rates.length > 0)
+    return Math.min(...setup.rates) / Math.max(...setup.rates);
+  if (setup !== undefined && setup.rateMax > 0) return setup.rateMin / setup.rateMax;
+  return Math.min(...e.ratios.map((v) => v.ratio));
+}
+
+/** Where an experiment's model line runs: from `from` to 1, or from `end` if it stops holding first. */
+interface ModelSpan {
+  experiment: string;
+  from: number;
+  /** The lowest ratio at which a VM still keeps up (ρ < 1); NaN when it does over the whole span. */
+  end: number;
 }
 
 /**
  * The model's curve for one experiment: a VM at ratio q in a trial of that experiment's shape,
  * the fastest at the mean fastest rate f and any other VM at the mean ratio of the slower VMs.
+ * Only over the ratios its rates can give, and only while the VM keeps up (ρ < 1): below that
+ * the steady state does not hold, and its formulas (skipped per tick falling to 0) would mislead.
  */
-function modelLine(e: ExperimentSummary, durationS: number) {
+function modelLine(report: InspectReport, e: ExperimentSummary, durationS: number) {
   const f = mean(e.ratios.filter((v) => v.rank === 1).map((v) => v.rate));
-  const slower = mean(e.ratios.filter((v) => v.rank > 1).map((v) => v.ratio));
+  const slower = mean(e.ratios.filter((v) => v.ratio < 1).map((v) => v.ratio));
   const perTrial = Math.round(e.ratios.length / Math.max(1, e.trials));
-  const low = Math.min(0.1, ...e.ratios.map((v) => v.ratio));
+  const low = lowestRatio(report, e);
   const rows = [];
-  for (let q = low; q <= 1.0001; q += 0.01) {
+  let end = Number.NaN;
+  // Set once a ratio of the span does not keep up: the line then starts above `low`.
+  let cut = false;
+  for (let k = Math.ceil(low * 100 - 1e-9); k <= 100; k++) {
+    const q = Math.max(low, k / 100);
     const others = Array.from(
       { length: Math.max(0, perTrial - 2) },
       () => (Number.isFinite(slower) ? slower : 1) * f,
     );
     const [x] = expectTrial({ rates: [q * f, f, ...others], eventRange: e.eventRange, durationS });
-    // Near a load of 1 neither the steady state nor linear growth describes a finite trial.
-    if (x === undefined || (x.load > 0.95 && x.load < 1)) continue;
+    if (x === undefined || !x.keepsUp) {
+      cut = true;
+      continue;
+    }
+    if (cut && rows.length === 0) end = q;
     rows.push({
       experiment: label(e.experiment),
       ratio: Math.min(1, q),
-      regime: x.keepsUp ? "keeps up (steady state)" : "cannot keep up (queue grows)",
       skipped: x.skippedPerTick,
       lag: x.lagMax,
       queue: x.queueMean,
     });
   }
-  return rows;
+  const span: ModelSpan = { experiment: label(e.experiment), from: low, end };
+  return { rows, span };
 }
 
 function mean(xs: number[]): number {
@@ -75,13 +107,21 @@ function durationOf(report: InspectReport, experiment: string): number {
   );
 }
 
-/** The exercise's chart: jumps, lag and queue against the rate ratio, every VM of every trial. */
+/** Each experiment's model line and the span it covers. */
+function modelLines(report: InspectReport) {
+  return report.experiments.flatMap((e) =>
+    Number.isFinite(e.eventRange) ? [modelLine(report, e, durationOf(report, e.experiment))] : [],
+  );
+}
+
+/** Symmetric-log queue axis: readable from 0 to tens, with these ticks labelled. */
+const QUEUE_TICKS = [0, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000];
+
+/** The exercise's chart: jumps, drift and queue against the rate ratio, every VM of every trial. */
 export function exerciseChart(report: InspectReport): Spec {
   const experiments = report.experiments.map((e) => label(e.experiment));
   const points = report.experiments.flatMap((e) => e.ratios.map(point));
-  const lines = report.experiments.flatMap((e) =>
-    Number.isFinite(e.eventRange) ? modelLine(e, durationOf(report, e.experiment)) : [],
-  );
+  const lines = modelLines(report).flatMap((m) => m.rows);
   const colour = {
     field: "experiment",
     type: "nominal",
@@ -104,32 +144,18 @@ export function exerciseChart(report: InspectReport): Spec {
       // The model's lines run far above the points where a VM cannot keep up: clipped there.
       scale:
         p.field === "queue"
-          ? { type: "symlog", domain: [0, top(p.field) * 1.5], nice: false }
+          ? { type: "symlog", constant: 0.1, domain: [0, top(p.field) * 1.5], nice: false }
           : { zero: true, domain: [0, top(p.field) * 1.25], nice: false },
+      ...(p.field === "queue"
+        ? { axis: { values: QUEUE_TICKS.filter((v) => v <= top(p.field) * 1.5), format: "~g" } }
+        : {}),
     };
     const layers: Spec[] = [];
     if (p.model) {
       layers.push({
         data: { values: lines },
         mark: { type: "line", strokeWidth: 2, opacity: 0.8, clip: true },
-        encoding: {
-          x,
-          y,
-          color: colour,
-          detail: { field: "regime" },
-          strokeDash: {
-            field: "regime",
-            type: "nominal",
-            title: "model",
-            scale: {
-              domain: ["keeps up (steady state)", "cannot keep up (queue grows)"],
-              range: [
-                [1, 0],
-                [5, 4],
-              ],
-            },
-          },
-        },
+        encoding: { x, y, color: colour },
       });
     }
     layers.push({
@@ -148,7 +174,7 @@ export function exerciseChart(report: InspectReport): Spec {
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Jumps, lag and queue against the rate ratio: one point per VM per trial, lines from the model",
+    title: "Jumps, drift and queue against the rate ratio: one point per VM per trial, lines from the model",
     config: {
       font: "DejaVu Sans, Helvetica, Arial, sans-serif",
       view: { stroke: "#ddd" },
@@ -156,7 +182,7 @@ export function exerciseChart(report: InspectReport): Spec {
       legend: { labelFontSize: 12, titleFontSize: 12, orient: "top", labelLimit: 320 },
       title: { fontSize: 14, anchor: "start" },
     },
-    resolve: { scale: { color: "shared", shape: "shared", strokeDash: "shared" } },
+    resolve: { scale: { color: "shared", shape: "shared" } },
     vconcat: [
       { hconcat: [panel(PANELS[0]), panel(PANELS[1])] },
       { hconcat: [panel(PANELS[2]), panel(PANELS[3])] },
@@ -189,11 +215,22 @@ function findingList(findings: Finding[]): string {
 
 const MODEL_NOTE = `<p><b>The model</b> (lines; q is a VM's rate over the fastest rate f of its trial, R the event range, D the trial's seconds):</p>
 <ul class="model">
-<li><b>Skipped per tick ≈ 1/q − 1.</b> Receives pull every clock up to the largest, so every clock advances about f a second; a VM ticking q·f times a second advances 1/q per tick, one of it its own increment.</li>
-<li><b>Queue.</b> A VM draws an event only when its queue is empty; a draw sends to a given peer with chance 2/R (its own number or the broadcast). So VM j sends to i about (2/R)(r<sub>j</sub> − λ<sub>j</sub>) messages a second, where λ<sub>j</sub> is what j receives: solving these gives each VM's load ρ = λ/r. While ρ &lt; 1 the mean queue is about ρ²/(2(1 − ρ)) (one message taken per tick, Poisson arrivals; ticks are more regular, so this leans high). At ρ ≥ 1 the VM cannot keep up: its queue grows by λ − r a second, mean (ρ − 1)·r·D/2, and the steady state above stops holding (dashed).</li>
-<li><b>Largest lag ≈ (1 − q)·g·(ln n + γ) + 1/q − 1.</b> Between two messages from the fastest VM a slower one falls behind by (1 − q)·f a second; those come every g = R/(2(1 − ρ<sub>f</sub>)) of the fastest VM's ticks, n = f·D/g of them a trial, and the longest of n random gaps is about ln n + γ (γ ≈ 0.577) mean gaps. A VM that cannot keep up reads messages (ρ − 1)·t seconds old at time t, so its lag reaches about f·(ρ − 1)·D.</li>
-</ul>
-<p>The lines are the model for a VM at ratio q in a trial of each experiment's shape (its fastest at the experiment's mean fastest rate, any other VM at the mean ratio of the slower ones); each point's own expectation, from its trial's actual rates, is in <code>inspect --json</code> (<code>ratios[].expected</code>). The mean jump has no line: the model says how many values a VM skips, not how they split into jumps. The queue is on a symmetric-log scale; lines are cut where they leave the chart.</p>`;
+<li><b>Skipped per tick ≈ 1/q − 1.</b> Receiving a message pulls a clock up to the sender's, so every clock advances about as fast as the fastest one: f a second. A VM that ticks q·f times a second must then move about 1/q per tick: 1 for its own tick, 1/q − 1 skipped.</li>
+<li><b>Queue.</b> A VM picks a random event only when its queue is empty, and 2 of the R numbers send to a given peer. Adding up what the others send it gives the messages reaching it each second, λ, and its load ρ = λ / its rate. While ρ &lt; 1 it keeps up and the mean queue stays small, about ρ²/(2(1 − ρ)). At ρ ≥ 1 more arrives than it can take: the queue grows all trial long.</li>
+<li><b>Largest drift.</b> Between two messages from the fastest VM a slower one falls behind by (1 − q)·f a second. Those messages come at random, so the longest wait in a trial is a few times the average wait: about (ln n + 0.58) times, for n messages in the trial. The formula: (1 − q)·g·(ln n + 0.58) + 1/q − 1, with g = R/(2(1 − ρ<sub>f</sub>)) ticks of the fastest VM between its messages and n = f·D/g.</li>
+</ul>`;
+
+/** Where each experiment's lines run, and where they stop because the model stops holding. */
+function spanNote(spans: ModelSpan[]): string {
+  const n = sentenceNumber;
+  const items = spans.map((s) => {
+    const reach = `${esc(s.experiment)}: from q = ${n(s.from)} (its slowest rate over its fastest) to 1`;
+    return Number.isFinite(s.end)
+      ? `${reach}, but the line ends at q = ${n(s.end)}: below it a VM receives more than it can take (ρ ≥ 1), its queue grows over the trial and the model above no longer holds; the points there are measured only.`
+      : `${reach}; every VM in that range keeps up.`;
+  });
+  return `<p>The lines are the model for a VM at ratio q in a trial of each experiment's shape (its fastest at the experiment's mean fastest rate, any other VM at the mean ratio of the slower ones), drawn only over the ratios the experiment can draw: ${items.join(" ")} Each point's own expectation, from its trial's actual rates, is in <code>inspect --json</code> (<code>ratios[].expected</code>). The mean jump has no line: the model says how many values a VM skips, not how they split into jumps. The queue axis is logarithmic above 0.1 so both short and long queues can be read.</p>`;
+}
 
 /**
  * The section that answers the exercise, for the top of the page: the findings (each linking
@@ -203,10 +240,13 @@ export function exerciseSection(report: InspectReport, charts: { name: string; s
   const chart = charts.find((c) => c.name === EXERCISE_FIGURE);
   const findings = findingsOf(report);
   if (chart === undefined && findings.length === 0) return "";
+  const terms = `<p class="terms"><b>Words used below.</b> ${FINDING_TERMS.map(esc).join(" ")}</p>`;
+  const spans = modelLines(report).map((m) => m.span);
   const style =
-    "<style>ul.findings li{margin:.25rem 0}a.fig{font-size:.85rem;color:#0072b2}ul.model li{margin:.3rem 0}.model-note{max-width:70rem}</style>";
+    "<style>ul.findings li{margin:.25rem 0}a.fig{font-size:.85rem;color:#0072b2}ul.model li{margin:.3rem 0}.model-note{max-width:70rem}p.terms{max-width:70rem;background:#f6f8fa;padding:.5rem .7rem}</style>";
   return `${style}<section id="exercise"><h2>What the run shows</h2>
+${terms}
 ${findingList(findings)}
-${chart === undefined ? "" : `<figure id="${EXERCISE_FIGURE}" aria-label="Jumps, lag and queue against the rate ratio">${chart.svg}<figcaption class="model-note">${MODEL_NOTE}</figcaption></figure>`}
+${chart === undefined ? "" : `<figure id="${EXERCISE_FIGURE}" class="wide" aria-label="Jumps, drift and queue against the rate ratio">${chart.svg}<figcaption class="model-note">${MODEL_NOTE}${spanNote(spans)}</figcaption></figure>`}
 </section>`;
 }

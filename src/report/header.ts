@@ -1,3 +1,4 @@
+import { plural } from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import type { RunInfo } from "../analysis/run-info.js";
 import { formatNumber } from "../analysis/table.js";
@@ -42,7 +43,9 @@ function experimentLine(e: RunInfo["experiments"][number]): string {
       ? `rates drawn from ${e.rateMin}-${e.rateMax} ticks/s anew each trial`
       : `fixed rates ${e.rates.join(", ")} ticks/s`;
   const internal = e.eventRange > e.vms ? Math.round(((e.eventRange - e.vms) / e.eventRange) * 100) : 0;
-  return `<b>${esc(e.name)}</b>: ${e.vms} VMs, ${e.trials} trial(s) of ${formatNumber(e.durationS)} s, ${rates}, event range 1-${e.eventRange} (${internal}% of events internal)`;
+  // A share of the random draws (made on ticks with an empty queue), not of all ticks: the
+  // findings give the share of ticks, which receives lower.
+  return `<b>${esc(e.name)}</b>: ${e.vms} VMs, ${plural(e.trials, "trial")} of ${formatNumber(e.durationS)} s, ${rates}, event range 1-${e.eventRange} (${internal}% of the random draws are internal events; a VM draws only on a tick whose queue is empty)`;
 }
 
 /** Facts from run.json as a definition list; what is not known is left out. */
@@ -75,7 +78,11 @@ function facts(report: InspectReport, generatedAt: Date, version: string): strin
     ]);
     if (run.host !== undefined) {
       const h = run.host;
-      rows.push(["Host", esc(`${h.hostname}: ${h.platform} ${h.arch}, ${h.cpus} CPU(s), node ${h.node}`)]);
+      // "machine vm (...)": a host named "vm" must not read as one of the lab's VMs.
+      rows.push([
+        "Host",
+        esc(`machine ${h.hostname} (${h.platform} ${h.arch}, ${plural(h.cpus, "CPU")}, node ${h.node})`),
+      ]);
     }
     rows.push(["Transport", esc(run.transport)]);
     rows.push(["Faults", run.faults.length === 0 ? "none" : esc(run.faults.join("; "))]);
@@ -108,7 +115,7 @@ function ratesTable(report: InspectReport): string {
     const note = t.interrupted ? ' <span class="badt">interrupted</span>' : "";
     return `<tr data-trial="${esc(t.experiment)}/${t.trial}">${multi ? `<td>${esc(t.experiment)}</td>` : ""}<td class="n">${t.trial}</td><td>${vms}${note}</td></tr>`;
   });
-  return `<table class="rates"><thead><tr>${multi ? "<th>experiment</th>" : ""}<th>trial</th><th>VM: rate (ticks/s); the fastest in bold</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<div class="scroll"><table class="rates"><thead><tr>${multi ? "<th>experiment</th>" : ""}<th>trial</th><th>VM: rate (ticks/s); the fastest in bold</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 /** The top of the page: what was run, how it ended, and each trial's rates. */
@@ -125,7 +132,7 @@ export function runHeader(
   return `<header class="run">
 <h1>${esc(title)}</h1>
 ${banner(report)}
-<p class="verdict">${report.trials.length} trial(s): ${verdict}.</p>
+<p class="verdict">${plural(report.trials.length, "trial")}: ${verdict}.</p>
 ${facts(report, generatedAt, version)}
 <h2 class="rates-title">Rates of each trial</h2>
 ${ratesTable(report)}

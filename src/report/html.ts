@@ -1,5 +1,6 @@
 import { experimentGrid, type TableData, trialGrid } from "../analysis/columns.js";
 import { crashLines } from "../analysis/crashes.js";
+import { plural } from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { interruptedLine, verdictLine } from "../analysis/notes.js";
 import { formatNumber } from "../analysis/table.js";
@@ -30,7 +31,8 @@ function table({ headers, rows }: TableData): string {
         `<tr>${r.map((c) => (typeof c === "number" ? `<td class="n">${num(c)}</td>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
     )
     .join("\n");
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // Wide tables scroll inside their box: the page itself never scrolls sideways.
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function checks(t: TrialAnalysis): string {
@@ -41,7 +43,7 @@ function checks(t: TrialAnalysis): string {
       .join("");
     return `<tr class="${c.ok ? "ok" : "bad"}"><td>${c.ok ? "pass" : "FAIL"}</td><td>${esc(c.name)}</td><td class="n">${c.checked}</td><td class="n">${c.failures}</td><td>${where}</td></tr>`;
   });
-  return `<table class="checks"><thead><tr><th></th><th>check</th><th>checked</th><th>failed</th><th>first violations</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<div class="scroll"><table class="checks"><thead><tr><th></th><th>check</th><th>checked</th><th>failed</th><th>first violations</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 function trialSection(t: TrialAnalysis): string {
@@ -51,7 +53,7 @@ function trialSection(t: TrialAnalysis): string {
   const crashes = [...(interrupted === undefined ? [] : [interrupted]), ...crashLines(t)]
     .map((line) => `<p class="crash">${esc(line)}</p>`)
     .join("");
-  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}${t.interrupted ? ', <span class="badt">INTERRUPTED</span>' : ""}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${t.crashes.length} crash(es)` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
+  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}${t.interrupted ? ', <span class="badt">INTERRUPTED</span>' : ""}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${plural(t.crashes.length, "crash", "crashes")}` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
 }
 
 function verdict(report: InspectReport): string {
@@ -79,8 +81,8 @@ export function renderHtml(
           `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}${c.caption === undefined ? "" : `<figcaption>${esc(c.caption)}</figcaption>`}</figure>`,
       )
       .join("\n");
-    return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${e.trials} trial(s), ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}${e.interrupted > 0 ? `, <span class="badt">${e.interrupted} INTERRUPTED</span>` : ""}</small></h2>
-<h3>Summary by rank (1 = the fastest VM of its trial): mean ± sd over the VM-trials of each rank</h3>${summary}
+    return `<section><h2>${esc(e.experiment === "." ? "run" : e.experiment)} <small>${plural(e.trials, "trial")}, ${e.ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">CHECKS FAILED</span>'}${e.interrupted > 0 ? `, <span class="badt">${e.interrupted} INTERRUPTED</span>` : ""}</small></h2>
+<h3>Summary by rank (1 = the fastest VM of its trial; equal rates ordered by VM id): mean ± sd over the VM-trials of each rank; "rate ratio" is the lowest-highest ratio of the rank</h3>${summary}
 <h3>Trials</h3>${trials}
 <h3>Charts</h3>${figs}</section>`;
   });
@@ -94,7 +96,8 @@ small{font-weight:normal;color:#666}table{border-collapse:collapse;margin:.5rem 
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 thead{background:#f4f4f4}tr.bad td{background:#fde8e8}.okt{color:#17803d}.badt{color:#c0262d;font-weight:bold}
 .v{font-family:monospace;font-size:.8rem}details{margin:.4rem 0}summary{cursor:pointer}
-figure{margin:1.5rem 0}svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444;max-width:60rem}
+figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
+.scroll{max-width:100%;overflow-x:auto}.scroll table{margin:.5rem 0 1rem}figure.wide{overflow-x:auto}figure.wide svg{max-width:none}figcaption{font-size:.9rem;color:#444;max-width:60rem}
 .banner{background:#fde8e8;border:2px solid #c0262d;padding:.6rem .8rem;font-size:1.05rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.6rem 0;font-size:.95rem}
 dl.facts dt{font-weight:bold;color:#444}dl.facts dd{margin:0}code{background:#f4f4f4;padding:0 .2rem}

@@ -7,7 +7,8 @@ import { pathToFileURL } from "node:url";
 import { inspectPaths } from "../../src/analysis/inspect.js";
 import type { CliIo } from "../../src/base/io.js";
 import { main } from "../../src/cli/program.js";
-import { experimentCharts, gridRows, rankedVms } from "../../src/report/charts.js";
+import { experimentCharts, gridRows, jumpRows, rankedVms } from "../../src/report/charts.js";
+import { exerciseChart } from "../../src/report/exercise.js";
 import { browserMissing, launchChromium } from "../helpers/browser.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-page-"));
@@ -78,12 +79,17 @@ describe("report page", () => {
       fact(html, "When") ?? "",
       new RegExp(`started ${started.slice(0, 10)} ${started.slice(11, 19)} UTC`),
     );
-    assert.match(fact(html, "Host") ?? "", new RegExp(`^${(manifest.host as Json).hostname}: `));
+    // "machine vm (...)": the host's name must not read as one of the lab's VMs.
+    assert.match(fact(html, "Host") ?? "", new RegExp(`^machine ${(manifest.host as Json).hostname} \\(`));
     assert.match(fact(html, "Faults") ?? "", /latency fixed at 0\.1 ms/);
     assert.match(
       fact(html, "Experiments") ?? "",
-      /<b>standard<\/b>: 3 VMs, 2 trial\(s\) of 20 s, rates drawn from 1-6/,
+      /<b>standard<\/b>: 3 VMs, 2 trials of 20 s, rates drawn from 1-6/,
     );
+    // The header's share of internal events is of the random draws, and says so.
+    assert.match(fact(html, "Experiments") ?? "", /70% of the random draws are internal events/);
+    // No "trial(s)", "CPU(s)": the page counts and says "1 trial" or "2 trials".
+    assert.doesNotMatch(html.replace(/<script[\s\S]*?<\/script>/g, ""), /[a-z]\(s\)|\(es\)/);
     assert.doesNotMatch(html, /class="banner"/, "a completed run has no banner");
     // Each trial's rates, VM by VM, as run.json recorded them.
     for (const t of manifest.trials as Json[]) {
@@ -180,6 +186,62 @@ describe("report page", () => {
       assert.equal(pooled.get(size), counts.get(size) ?? 0, `size ${size}`);
   });
 
+  it("gives VMs of equal rate their own rank, colour and dash; a rank is one VM per trial", async () => {
+    const logs = join(root, "ties");
+    await cli(
+      ["sim", "--experiment", "standard", "--trials", "2", "--duration", "5", "--seed", "3"].concat([
+        "--rates",
+        "4,2,4",
+        "--log-dir",
+        logs,
+      ]),
+    );
+    const report = await inspectPaths([join(logs, "latest")]);
+    for (const t of report.trials) {
+      const ranked = rankedVms(t);
+      // Rates 4, 2, 4: the tie is broken by VM id, so 5001 is 1st, 5003 2nd and 5002 (rate 2) last.
+      assert.deepEqual(
+        ranked.map((v) => [v.vm, v.rank]),
+        [
+          ["5001", 1],
+          ["5003", 2],
+          ["5002", 3],
+        ],
+      );
+    }
+    const clock = experimentCharts("standard", report.trials).find((c) => c.name === "standard-clock");
+    assert.ok(clock);
+    const cells = (clock.spec as { concat: { encoding: Json }[] }).concat;
+    for (const cell of cells) {
+      const range = (channel: string) =>
+        ((cell.encoding[channel] as { scale: { range: unknown[] } }).scale.range ?? []).map((x) =>
+          JSON.stringify(x),
+        );
+      assert.equal(new Set(range("color")).size, 3, "three colours");
+      assert.equal(new Set(range("strokeDash")).size, 3, "three dashes");
+    }
+    // The histogram's titles count one VM-trial per trial for every rank.
+    for (const r of jumpRows(report.trials).ranks) assert.match(r.title.join(" "), /, 2 VM-trials$/);
+  });
+
+  it("draws the model only over the ratios the experiment can reach, and only where it holds", async () => {
+    const report = await inspectPaths([runDir]);
+    const spec = exerciseChart(report) as {
+      vconcat: { hconcat: { layer: { data: { values: Json[] } }[] }[] }[];
+    };
+    const [line] = spec.vconcat[0]?.hconcat[0]?.layer ?? [];
+    const rows = (line?.data.values ?? []) as { ratio: number; skipped: number }[];
+    assert.ok(rows.length > 10);
+    // standard draws rates 1-6: no ratio below 1/6.
+    assert.ok(Math.min(...rows.map((r) => r.ratio)) >= 1 / 6 - 1e-9);
+    // Never the old drop to 0 skipped per tick for a slow VM: only the fastest skips none.
+    for (const r of rows) if (r.ratio < 1) assert.ok(r.skipped > 0, JSON.stringify(r));
+    assert.match(
+      html,
+      /the line ends at q = [\d.]+: below it a VM receives more than it can take|every VM in that range keeps up/,
+    );
+  });
+
   it("thins the over-time samples to the chart's width but keeps every peak", async () => {
     const [t] = (await inspectPaths([runDir])).trials;
     assert.ok(t !== undefined && t.grid.points > 100);
@@ -221,6 +283,16 @@ describe("report page", () => {
       // The clock, lag and queue charts use the page's width (they were ~300 px of 1,400).
       assert.ok((widths.figures[0] ?? 0) > 1000, JSON.stringify(widths.figures));
       assert.deepEqual(errors, []);
+      // At 800 px the page does not scroll sideways (wide tables and the rate-ratio chart scroll
+      // in their own box), and the rate-ratio chart keeps its size, so its text stays readable.
+      await page.setViewportSize({ width: 800, height: 900 });
+      const narrow = await page.evaluate<{ page: number; exercise: number; natural: number }>(`({
+        page: document.documentElement.scrollWidth,
+        exercise: document.querySelector('#rate-ratios svg').getBoundingClientRect().width,
+        natural: Number(document.querySelector('#rate-ratios svg').getAttribute('width')),
+      })`);
+      assert.ok(narrow.page <= 800, `no horizontal scroll at 800 px: ${narrow.page}`);
+      assert.ok(Math.abs(narrow.exercise - narrow.natural) < 1, JSON.stringify(narrow));
     } finally {
       await browser.close();
     }
