@@ -2,11 +2,12 @@ import { type Rng, randomInt } from "../base/rng.js";
 import { lamportLocal, lamportReceive } from "../clock/clocks.js";
 import { type VcSnapshot, VectorState } from "../clock/vector.js";
 import type { Recovered } from "../log/recover.js";
-import type { LinkCounts, LogSink, ProcessUsage, RejectRecord, StopRecord } from "../log/schema.js";
+import type { LogSink, ProcessUsage, StopRecord } from "../log/schema.js";
 import { FrameDecoder } from "../wire/fast/decode.js";
-import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
+import { WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
 import { type DrawnEvent, eventForDraw } from "./events.js";
+import { LinkTally } from "./links.js";
 import { Fifo } from "./queue.js";
 import { RejectLimiter, type RejectLimiterOptions } from "./reject-limiter.js";
 
@@ -53,8 +54,6 @@ interface Queued {
   arrivedAt: number;
 }
 
-const MAX_DETAIL = 200;
-
 /** Default bound of the network queue (see MachineConfig.maxQueue). */
 export const DEFAULT_MAX_QUEUE = 100_000;
 
@@ -69,7 +68,7 @@ export class Machine {
   readonly #peerSet: ReadonlySet<string>;
   readonly #reorder: ReorderBuffer;
   readonly #queue = new Fifo<Queued>();
-  readonly #links = new Map<string, LinkCounts>();
+  readonly #links: LinkTally;
   readonly #nextSeq = new Map<string, number>();
   #clock = 0;
   readonly #vc: VectorState;
@@ -77,7 +76,6 @@ export class Machine {
   /** The event of each draw 1..eventRange, made once rather than on every tick. */
   readonly #events: readonly DrawnEvent[];
   #ticks = 0;
-  #rejected = 0;
   readonly #rejects: RejectLimiter;
   #stopped = false;
   /** Records held back while a tick is being written (see noteFault). */
@@ -87,9 +85,9 @@ export class Machine {
     this.#config = config;
     this.#deps = deps;
     this.#peerSet = new Set(config.peers);
+    this.#links = new LinkTally(config.peers);
     this.#reorder = new ReorderBuffer(config.reorder);
     this.#rejects = new RejectLimiter(this.#peerSet, (r) => deps.sink.write(r), config.rejectLimit);
-    for (const peer of config.peers) this.#links.set(peer, { sent: 0, received: 0, pending: 0 });
     this.#vc = new VectorState(config.id, config.peers, config.resume?.vc);
     this.#events = Array.from({ length: config.eventRange }, (_, i) => eventForDraw(i + 1, config.peers));
     if (config.resume !== undefined) {
@@ -116,16 +114,13 @@ export class Machine {
     const now = this.#deps.now();
     const result = this.#decoder.decode(frame, { self: this.#config.id, peers: this.#peerSet, senderHint });
     if (!result.ok) {
-      this.#reject(now, result.reason, result.detail, result.from ?? senderHint);
+      this.#rejects.reject(now, result.reason, result.detail, result.from ?? senderHint);
       return;
     }
     this.#take(result.msg, now);
   }
 
-  /**
-   * Takes in a message from an in-process network (the simulator's): another Machine made it,
-   * so there is nothing to decode or validate; reorder, queue.
-   */
+  /** Takes in a message another Machine made (the simulator's network): nothing to decode; reorder, queue. */
   receive(msg: WireMessage): void {
     if (this.#stopped) return;
     this.#take(msg, this.#deps.now());
@@ -140,7 +135,7 @@ export class Machine {
   /** Records something that reached the port but never became a frame. */
   transportFault(detail: string): void {
     if (this.#stopped) return;
-    this.#reject(this.#deps.now(), "handshake", detail, undefined);
+    this.#rejects.reject(this.#deps.now(), "handshake", detail, undefined);
   }
 
   /**
@@ -205,21 +200,19 @@ export class Machine {
   stop(reason: StopRecord["reason"], error?: string, usage?: ProcessUsage): StopRecord {
     if (!this.#stopped) this.#stopped = true;
     this.#rejects.flushAll(this.#deps.now());
-    for (const link of this.#links.values()) link.pending = 0;
-    for (const { msg } of this.#queue) this.#link(msg.from).pending += 1;
-    for (const [from, held] of this.#reorder.heldBySender()) this.#link(from).pending += held;
-    for (const [from, n] of this.#reorder.reorderedBySender()) this.#link(from).reordered = n;
-    const links = Object.fromEntries(this.#links);
-    const total = (key: "sent" | "received" | "pending") =>
-      [...this.#links.values()].reduce((s, l) => s + l[key], 0);
+    const queued = Array.from(this.#queue, ({ msg }) => [msg.from, 1] as const);
+    const { links, sent, received, pending } = this.#links.settle(
+      [...queued, ...this.#reorder.heldBySender()],
+      this.#reorder.reorderedBySender(),
+    );
     const record: StopRecord = {
       event: "stop",
       t: this.#deps.now(),
       ticks: this.#ticks,
-      sent: total("sent"),
-      received: total("received"),
-      pending: total("pending"),
-      rejected: this.#rejected,
+      sent,
+      received,
+      pending,
+      rejected: this.#rejects.taken,
       reason,
       links,
       ...(error === undefined ? {} : { error }),
@@ -243,14 +236,14 @@ export class Machine {
       sentAt: t,
     };
     this.#deps.outbox(msg);
-    this.#link(to).sent += 1;
+    this.#links.of(to).sent += 1;
     return seq;
   }
 
   #receive(n: number, due: number, { msg, arrivedAt }: Queued): void {
     this.#clock = lamportReceive(this.#clock, msg.clock);
     this.#vc.receive(msg.vc);
-    this.#link(msg.from).received += 1;
+    this.#links.of(msg.from).received += 1;
     this.#deps.sink.write({
       event: "receive",
       t: this.#deps.now(),
@@ -274,7 +267,7 @@ export class Machine {
         case "deliver":
           if (this.#queue.length >= (this.#config.maxQueue ?? DEFAULT_MAX_QUEUE)) {
             const { msg } = out;
-            this.#reject(now, "queue-full", `epoch ${msg.epoch} seq ${msg.seq}`, msg.from, msg.seq);
+            this.#rejects.reject(now, "queue-full", `epoch ${msg.epoch} seq ${msg.seq}`, msg.from, msg.seq);
           } else {
             this.#queue.push({ msg: out.msg, arrivedAt: now });
           }
@@ -291,26 +284,15 @@ export class Machine {
         case "duplicate":
         case "stale-epoch":
         case "seq-too-far":
-          this.#reject(now, out.kind, `epoch ${out.msg.epoch} seq ${out.msg.seq}`, out.msg.from, out.msg.seq);
+          this.#rejects.reject(
+            now,
+            out.kind,
+            `epoch ${out.msg.epoch} seq ${out.msg.seq}`,
+            out.msg.from,
+            out.msg.seq,
+          );
           break;
       }
     }
-  }
-
-  #reject(t: number, reason: RejectReason, detail: string, from?: string, seq?: number): void {
-    this.#rejected += 1;
-    const record: RejectRecord = { event: "reject", t, reason, detail: detail.slice(0, MAX_DETAIL) };
-    if (from !== undefined) record.from = from;
-    if (seq !== undefined) record.seq = seq;
-    this.#rejects.add(record);
-  }
-
-  #link(peer: string): LinkCounts {
-    let link = this.#links.get(peer);
-    if (link === undefined) {
-      link = { sent: 0, received: 0, pending: 0 };
-      this.#links.set(peer, link);
-    }
-    return link;
   }
 }

@@ -9,6 +9,8 @@ export const REJECT_INTERVAL_MS = 1000;
 /** The sender part of the key for a `from` that is no configured peer, and for none at all. */
 const NOT_A_PEER = "\0not-a-peer";
 const NO_SENDER = "\0none";
+/** A reject's `detail` is cut to this many characters: a hostile frame chooses its own. */
+const MAX_DETAIL = 200;
 
 export interface RejectLimiterOptions {
   /** @default REJECT_BURST */
@@ -49,6 +51,7 @@ export class RejectLimiter {
   readonly #keys = new Map<RejectReason, Map<string, KeyState>>();
   /** Keys holding rejects back: while none does, a tick has nothing to look at. */
   #holding = 0;
+  #taken = 0;
 
   constructor(
     peers: ReadonlySet<string>,
@@ -66,8 +69,22 @@ export class RejectLimiter {
     return this.#holding;
   }
 
+  /** Rejects taken in so far, written or held: the `stop` record's `rejected`. */
+  get taken(): number {
+    return this.#taken;
+  }
+
+  /** Takes one reject at time `t`, its detail cut to MAX_DETAIL characters (see add). */
+  reject(t: number, reason: RejectReason, detail: string, from?: string, seq?: number): void {
+    const record: RejectRecord = { event: "reject", t, reason, detail: detail.slice(0, MAX_DETAIL) };
+    if (from !== undefined) record.from = from;
+    if (seq !== undefined) record.seq = seq;
+    this.add(record);
+  }
+
   /** Takes one reject, stamped with the current time: written now, or held for its key's record. */
   add(record: RejectRecord): void {
+    this.#taken += 1;
     const key = this.#key(record.reason, record.from);
     if (key.burst > 0) {
       key.burst -= 1;
