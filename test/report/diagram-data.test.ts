@@ -84,6 +84,17 @@ describe("the space-time diagram's data", () => {
         prev = r.clock as number;
       }
     }
+    // Messages with no receive: per receiver, what its stop record says is still pending.
+    const stops = files.map((f) => ({ vm: f.vm, stop: f.records.find((r) => r.event === "stop") }));
+    const pending = stops.reduce((n, s) => n + ((s.stop?.pending as number | undefined) ?? 0), 0);
+    assert.ok(pending > 0, "a slow VM still had messages queued at the end");
+    assert.equal(d.unreceived.length, 2 * pending);
+    for (const s of stops) {
+      const lane = d.vms.findIndex((v) => v.id === s.vm);
+      const to = d.unreceived.filter((x, k) => k % 2 === 1 && x === lane).length;
+      assert.equal(to, s.stop?.pending, `messages to ${s.vm} never received`);
+    }
+    for (let k = 0; k < d.unreceived.length; k += 2) assert.equal(d.kind[d.unreceived[k] as number], 1);
   });
 
   it("packs a trial for the page in less JSON and unpacks it unchanged", () => {

@@ -105,9 +105,10 @@ export function extractTrial(t: TrialAnalysis, limit: number): TrialDiagram {
     from: [],
     arrived: [],
     jump: [],
+    unreceived: [],
   };
-  /** Sends on the page by link and seq, until their receive claims them. */
-  const sends = new Map<string, number>();
+  /** Sends on the page (event index, receiving lane) by link and seq, until their receive claims them. */
+  const sends = new Map<string, [number, number]>();
   const epochs = new Map<string, number>();
   while (d.vm.length < limit) {
     let best: Head | undefined;
@@ -127,11 +128,14 @@ export function extractTrial(t: TrialAnalysis, limit: number): TrialDiagram {
     for (const v of vms) d.vc.push(vc[v.id] ?? 0);
     epochs.set(best.id, best.epoch);
     if (r.event === "send") {
-      for (const [k, to] of r.to.entries()) sends.set(`${best.id}>${to}#${r.seq[k]}@${best.epoch}`, i);
+      for (const [k, to] of r.to.entries()) {
+        const lane = laneOf.get(to);
+        if (lane !== undefined) sends.set(`${best.id}>${to}#${r.seq[k]}@${best.epoch}`, [i, lane]);
+      }
     }
     if (r.event === "receive") {
       const key = `${r.from}>${best.id}#${r.seq}@${r.epoch ?? epochs.get(r.from) ?? 0}`;
-      d.sendOf.push(sends.get(key) ?? -1);
+      d.sendOf.push(sends.get(key)?.[0] ?? -1);
       sends.delete(key);
       d.from.push(laneOf.get(r.from) ?? -1);
       d.arrived.push(round3(r.arrivedAt - t0));
@@ -146,6 +150,8 @@ export function extractTrial(t: TrialAnalysis, limit: number): TrialDiagram {
     advance(best);
   }
   for (const h of heads) h.lines.return(undefined);
+  // What no receive claimed, in send order (the map keeps the order sends were put in).
+  for (const [i, lane] of sends.values()) d.unreceived.push(i, lane);
   d.omitted = Math.max(0, total - d.vm.length);
   return d;
 }

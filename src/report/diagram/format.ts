@@ -50,6 +50,12 @@ export interface TrialDiagram {
   from: number[];
   arrived: number[];
   jump: number[];
+  /**
+   * Messages sent on the page with no receive on it, as pairs (the send's event index, the
+   * receiving lane), in send order: still in the receiver's queue when the trial ended, lost,
+   * or, when the trial is cut to bound the page, received after its last event.
+   */
+  unreceived: number[];
 }
 
 /** What the page embeds: every trial (packed), and the bound it applied. */
@@ -71,7 +77,8 @@ type Kept =
   | "vm"
   | "kind"
   | "queue"
-  | "jump";
+  | "jump"
+  | "unreceived";
 
 /**
  * A trial as the page carries it: columns that grow along a lane (tick, Lamport and vector
@@ -96,10 +103,10 @@ const us = (ms: number) => Math.round(ms * 1000);
 
 /** The page's form of a trial (times to the microsecond, as `TrialDiagram` rounds them). */
 export function pack(d: TrialDiagram): PackedTrial {
-  const { experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump } = d;
+  const { experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump, unreceived } = d;
   const k = vms.length;
   const p: PackedTrial = {
-    ...{ experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump },
+    ...{ experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump, unreceived },
     ...{ dt: [], dtick: [], dclock: [], dvc: [], wait: [], back: [], from: [] },
   };
   const last = new Map<number, number>();
@@ -125,10 +132,10 @@ export function pack(d: TrialDiagram): PackedTrial {
 
 /** The columns back from the page's form: `unpack(pack(d))` equals `d`. */
 export function unpack(p: PackedTrial): TrialDiagram {
-  const { experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump } = p;
+  const { experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump, unreceived } = p;
   const k = vms.length;
   const d: TrialDiagram = {
-    ...{ experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump },
+    ...{ experiment, trial, vms, t0, durationS, total, omitted, vm, kind, queue, jump, unreceived },
     ...{ tick: [], t: [], clock: [], vc: [], sendOf: [], from: [], arrived: [] },
   };
   const last = new Map<number, number>();

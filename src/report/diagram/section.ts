@@ -31,7 +31,7 @@ export function diagramSection(report: InspectReport, bounds: DiagramBounds = DE
           )
           .join("; ")}. <code>clocklab inspect</code> reads every event.</p>`;
   return `<section id="diagram"><h2>Space-time diagram</h2>
-<p>Every tick event of a trial: one lane per VM, time from the trial's first tick. Each event carries its Lamport value; an arrow runs from a send to the message's arrival, and the shaded bar after it is the wait in the queue until the receive tick. Drag to pan; zoom with the buttons, Ctrl + wheel or a double click (the keyboard: arrows pan, + and - zoom, Esc clears the selection).</p>
+<p>Every tick event of a trial: one lane per VM, time from the trial's first tick. Each event carries its Lamport value (where values would overlap, some are left out until you zoom in; hovering names any event). An arrow runs from a send to the message's arrival, bowed where it passes another VM's lane, and the shaded bar after it is the wait in the queue until the receive tick; a dashed arrow is a message never received (still queued when the trial ended, or lost). Drag to pan; zoom with the buttons, Ctrl + wheel or a double click (the keyboard: arrows pan, + and - zoom, Esc clears the selection).</p>
 ${bound}<div id="${ROOT_ID}" class="st"><noscript>The diagram needs JavaScript; the charts above do not.</noscript></div>
 <script type="application/json" id="${DATA_ID}">${scriptSafe(JSON.stringify(data))}</script>
 <script>${script}</script></section>`;

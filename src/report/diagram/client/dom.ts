@@ -29,7 +29,11 @@ export function legend(): HTMLElement {
     item(`<rect x="6" y="2" width="10" height="10" fill="${COLOURS.receive}"/>`, "receive"),
     item(
       `<line x1="1" y1="12" x2="17" y2="3" stroke="${COLOURS.arrow}" stroke-width="1.5"/><path d="M21 1 L13 2 L17 7 Z" fill="${COLOURS.arrow}"/>`,
-      "message, send to arrival",
+      "message, send to arrival (bowed past the lanes it crosses)",
+    ),
+    item(
+      `<line x1="1" y1="12" x2="17" y2="3" stroke="${COLOURS.arrow}" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M21 1 L13 2 L17 7 Z" fill="${COLOURS.arrow}"/>`,
+      "message never received",
     ),
     item(`<rect x="1" y="4" width="20" height="6" fill="${COLOURS.wait}"/>`, "wait in the queue"),
     item(

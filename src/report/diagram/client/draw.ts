@@ -44,8 +44,12 @@ export interface Drawn {
   arrows: boolean;
   /** Messages drawn: those whose send-to-receive span meets the view. */
   messages: number;
+  /** Messages drawn whose send is in view and whose receive is not on the page. */
+  unreceived: number;
   /** Events inside the view whose Lamport value is written, of `visible` inside it. */
   labels: number;
+  /** Events whose value was left out because it would overlap the one before. */
+  crowded: number;
   visible: number;
 }
 
@@ -195,14 +199,19 @@ function background(g: CanvasRenderingContext2D, s: Scene, height: number): void
  */
 class Row {
   private readonly right: number[] = [];
-  constructor(private readonly g: CanvasRenderingContext2D) {}
-  /** Writes `text` centred at x on lane `lane` if it fits; says whether it did. */
-  put(lane: number, text: string, x: number, y: number): boolean {
+  constructor(
+    private readonly g: CanvasRenderingContext2D,
+    private readonly width: number,
+  ) {}
+  /** Writes `text` centred at x on lane `lane` if it fits, whole, in the view; says why not. */
+  put(lane: number, text: string, x: number, y: number): "written" | "edge" | "crowded" {
     const half = this.g.measureText(text).width / 2;
-    if (x - half < (this.right[lane] ?? Number.NEGATIVE_INFINITY) + 4) return false;
+    // A value cut by the edge reads as another number ("280" as "0"): leave it out.
+    if (x - half < 0 || x + half > this.width) return "edge";
+    if (x - half < (this.right[lane] ?? Number.NEGATIVE_INFINITY) + 4) return "crowded";
     this.right[lane] = x + half;
     this.g.fillText(text, x, y);
-    return true;
+    return "written";
   }
 }
 
@@ -211,14 +220,21 @@ class Row {
  * `labels`, its Lamport value above and its jump (+n) below where they fit. Returns how many
  * events in view got their Lamport value written.
  */
-function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, labels: boolean): number {
+function marks(
+  g: CanvasRenderingContext2D,
+  s: Scene,
+  lo: number,
+  hi: number,
+  labels: boolean,
+): { written: number; crowded: number } {
   const { d, view } = s;
   const r = 5;
   g.font = "11px DejaVu Sans, Helvetica, Arial, sans-serif";
   g.textAlign = "center";
-  const clocks = new Row(g);
-  const jumps = new Row(g);
+  const clocks = new Row(g, view.width);
+  const jumps = new Row(g, view.width);
   let written = 0;
+  let crowded = 0;
   for (let i = lo; i < hi; i++) {
     const x = xOf(view, d.t[i] as number);
     const lane = d.vm[i] as number;
@@ -246,7 +262,9 @@ function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, la
     if (!labels || i === s.a || i === s.b) continue;
     g.fillStyle = COLOURS.text;
     g.textBaseline = "bottom";
-    if (clocks.put(lane, String(d.clock[i]), x, y - r - 4) && x >= 0 && x <= view.width) written++;
+    const put = clocks.put(lane, String(d.clock[i]), x, y - r - 4);
+    if (put === "written") written++;
+    if (put === "crowded") crowded++;
     if (jump > 0) {
       g.fillStyle = COLOURS.jump;
       g.textBaseline = "top";
@@ -254,7 +272,7 @@ function marks(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number, la
     }
   }
   g.globalAlpha = 1;
-  return written;
+  return { written, crowded };
 }
 
 /** A chosen event (a or b): never faded, ringed, its name right of the ring, its labels outside it. */
@@ -346,6 +364,37 @@ function dense(g: CanvasRenderingContext2D, s: Scene, lo: number, hi: number): v
   g.globalAlpha = 1;
 }
 
+/**
+ * Messages with no receive on the page, dashed from their send towards the receiving lane: a
+ * send never looks as if it went nowhere. When it arrived is not known, so no wait is drawn.
+ * Returns how many were drawn.
+ */
+function lost(g: CanvasRenderingContext2D, s: Scene): number {
+  const { d, view } = s;
+  let n = 0;
+  g.setLineDash([4, 3]);
+  for (let k = 0; k + 1 < d.unreceived.length; k += 2) {
+    const src = d.unreceived[k] as number;
+    const toLane = d.unreceived[k + 1] as number;
+    const fromLane = d.vm[src] as number;
+    const xs = xOf(view, d.t[src] as number);
+    if (xs < -40 || xs > view.width + 10) continue;
+    n++;
+    const from = laneY(fromLane);
+    const to = laneY(toLane);
+    const m = s.marks?.[src];
+    const c = m === 1 ? COLOURS.past : m === 2 ? COLOURS.future : COLOURS.arrow;
+    g.globalAlpha = s.marks === undefined || m !== 0 ? 1 : 0.12;
+    g.strokeStyle = c;
+    g.fillStyle = c;
+    g.lineWidth = 1.1;
+    arrow(g, xs, from, xs, to + (to > from ? -7 : 7), bowOf(Math.abs(toLane - fromLane)));
+  }
+  g.setLineDash([]);
+  g.globalAlpha = 1;
+  return n;
+}
+
 /** Draws the scene; only the events in view (and messages crossing it) are visited. */
 export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxSpan: number): Drawn {
   const { d, view } = s;
@@ -357,6 +406,7 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
   const arrows = events <= ARROWS_UP_TO;
   const labels = events <= DENSE_FROM;
   let messages = 0;
+  let unreceived = 0;
   if (arrows) {
     // A message spans its send, arrival and receive: it is drawn when that span meets the view,
     // whichever end is off screen. Its receive is after the view's start and at most the
@@ -392,10 +442,12 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
       arrow(g, xs, from, xa, to + dy, bowOf(Math.abs(toLane - fromLane)));
       g.lineWidth = 1;
     }
+    unreceived = lost(g, s);
     g.globalAlpha = 1;
   }
   let written = 0;
-  if (labels) written = marks(g, s, lo, hi, true);
+  let crowded = 0;
+  if (labels) ({ written, crowded } = marks(g, s, lo, hi, true));
   else dense(g, s, lo, hi);
   g.globalAlpha = 1;
   for (const [i, name] of [
@@ -412,7 +464,7 @@ export function draw(g: CanvasRenderingContext2D, s: Scene, height: number, maxS
     const x = xOf(view, d.t[i] as number);
     if (x >= 0 && x <= view.width) visible++;
   }
-  return { events, arrows, messages, labels: written, visible };
+  return { events, arrows, messages, unreceived, labels: written, crowded, visible };
 }
 
 /** The event under (x, y) within a few pixels, or -1. */

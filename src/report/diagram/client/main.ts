@@ -196,10 +196,16 @@ function mount(root: HTMLElement, data: DiagramData): void {
       );
     else if (drawn.labels === 0 && drawn.visible > 0)
       parts.push("Zoom in to read the Lamport value at each event.");
-    else if (drawn.labels < drawn.visible)
+    else if (drawn.crowded > 0)
       parts.push(
         `Lamport values are written where they fit (${drawn.labels} of the ${drawn.visible} events in view; hover over an event for its own): zoom in to read every one.`,
       );
+    if (drawn.unreceived > 0) {
+      const later = d.omitted > 0 ? ", or received after the last event this page carries" : "";
+      parts.push(
+        `Dashed: ${plural(drawn.unreceived, "message")} sent in view and never received in the trial (still in the receiver's queue when it ended, or lost${later}).`,
+      );
+    }
     if (d.omitted > 0) {
       parts.push(
         `This trial had ${d.total.toLocaleString("en")} tick events; the page carries its first ${d.vm.length.toLocaleString("en")} (to ${seconds(endOf({ ...d, durationS: 0 }), 1)}), ${d.omitted.toLocaleString("en")} later ones are left out (at most ${data.limitPerTrial.toLocaleString("en")} per trial).`,
@@ -213,7 +219,9 @@ function mount(root: HTMLElement, data: DiagramData): void {
       events: String(d.vm.length),
       drawn: String(drawn.events),
       arrows: String(drawn.messages),
+      unreceived: String(drawn.unreceived),
       labels: String(drawn.labels),
+      crowded: String(drawn.crowded),
       ready: "true",
     });
   };
