@@ -73,7 +73,7 @@ function jumpFindings(e: ExperimentSummary, figure: string): Finding[] {
   if (top !== undefined) {
     const jumps = topVms.reduce((s, v) => s + v.jumps.count, 0);
     say(
-      `${name(e.experiment)}: the fastest VM of each trial (rank 1, ${top.count} VM-trials) jumped ${plural(jumps, "time")} in all and skipped ${n(top.skippedPerTick.mean)} values per tick (the model: 0): only a VM of equal or near rate is ever briefly ahead of it.`,
+      `${name(e.experiment)}: the fastest VM of each trial (rank 1, ${plural(top.count, "VM-trial")}) jumped ${plural(jumps, "time")} in all and skipped ${n(top.skippedPerTick.mean)} values per tick (the model: 0): only a VM of equal or near rate is ever briefly ahead of it.`,
     );
   }
   for (const g of e.ranks.filter((r) => r.rank > 1)) {
@@ -82,7 +82,11 @@ function jumpFindings(e: ExperimentSummary, figure: string): Finding[] {
     // q from the rates, not the rounded ratio, so 1/q − 1 is exact (5 for a rate-1 VM beside 6).
     const expected = vms.reduce((s, v) => s + (v.fastest / v.rate - 1), 0) / vms.length;
     say(
-      `${name(e.experiment)}: rank ${g.rank} (${g.count} VM-trials, ${ratioRange(g)}) skipped ${n(g.skippedPerTick.mean)} values per tick (the model's 1/q − 1, averaged over these VMs, gives ${n(expected)}), in jumps of ${n(g.jumpMean.mean)} values on average; its largest jump in a trial was ${n(g.jumpMax.mean)} on average.`,
+      `${name(e.experiment)}: rank ${g.rank} (${plural(g.count, "VM-trial")}, ${ratioRange(g)}) skipped ${n(g.skippedPerTick.mean)} values per tick (the model's 1/q − 1, averaged over these VMs, gives ${n(expected)}), ${
+        Number.isFinite(g.jumpMean.mean)
+          ? `in jumps of ${plural(g.jumpMean.mean, "value")} on average; its largest jump in a trial was ${plural(g.jumpMax.mean, "value")} on average.`
+          : "and never jumped."
+      }`,
     );
   }
   const big = largest(e.ratios, (v) => v.jumps.max);
@@ -120,7 +124,7 @@ function queueFindings(e: ExperimentSummary, figure: string): Finding[] {
   if (most !== undefined) {
     out.push(
       say(
-        `${name(e.experiment)}: ${grew.length === 0 ? "every VM kept up" : `the other ${kept.length} VM-trials kept up`}: no queue grew over its trial; the longest was ${plural(most.queueMax, "message")}, ${who(most)}.`,
+        `${name(e.experiment)}: ${grew.length === 0 ? "every VM kept up" : `the other ${plural(kept.length, "VM-trial")} kept up`}: no queue grew over its trial; ${most.queueMax === 0 ? "no message ever waited in a queue after a tick" : `the longest was ${plural(most.queueMax, "message")}, ${who(most)}`}.`,
       ),
     );
   }
@@ -204,9 +208,13 @@ function setupChange(a: ExperimentSummary, b: ExperimentSummary, from: string): 
 /** What changed from experiment `a` to `b`: jumps, drift, queues and the event mix. */
 function changeFindings(a: ExperimentSummary, b: ExperimentSummary): Finding[] {
   const from = `From ${name(a.experiment)} to ${name(b.experiment)}`;
-  const pair = (f: (e: ExperimentSummary) => number) => `${n(f(a))} to ${n(f(b))}`;
-  const maxOf = (e: ExperimentSummary, f: (v: VmRatio) => number) =>
-    Math.max(...e.ratios.map(f).filter(Number.isFinite));
+  // "none" where an experiment has nothing to measure (no VM slower than its trial's fastest).
+  const val = (x: number) => (Number.isFinite(x) ? n(x) : "none");
+  const pair = (f: (e: ExperimentSummary) => number) => `${val(f(a))} to ${val(f(b))}`;
+  const maxOf = (e: ExperimentSummary, f: (v: VmRatio) => number) => {
+    const xs = e.ratios.map(f).filter(Number.isFinite);
+    return xs.length === 0 ? Number.NaN : Math.max(...xs);
+  };
   const minRatio = (e: ExperimentSummary) => Math.min(...e.ratios.map((v) => v.ratio));
   const grew = (e: ExperimentSummary) => e.ratios.filter((v) => v.queueTrend.grew).length;
   const say = (topic: FindingTopic, text: string): Finding => ({ topic, text, figure: EXERCISE_FIGURE });

@@ -261,4 +261,18 @@ describe("findings", () => {
       for (const x of findings) assert.ok(figures.has(x.figure), `${x.figure} is not on the page`);
     }
   });
+
+  it("read as sentences when nothing is slower or nothing jumped: no -Infinity, NaN or '-' for a number", async () => {
+    // Every VM at one rate: no VM is slower than its trial's fastest, so the means over the
+    // slower VMs and the largest jump among them have nothing to be taken over.
+    const report = await run([4, 4, 4], 11);
+    const findings = findingsOf(report);
+    assert.ok(findings.length > 0);
+    for (const x of findings) {
+      assert.doesNotMatch(x.text, /Infinity|NaN| - |\(s\)/, x.text);
+    }
+    const change = findings.find((x) => x.text.includes("the slowest rate ratio went from"));
+    assert.ok(change);
+    assert.match(change.text, /skipped none to none values per tick/);
+  });
 });
