@@ -29,13 +29,13 @@ try {
     const top = join(OUT, "report-top.png");
     await page.screenshot({ path: top, clip: { x: 0, y: 0, width: 1400, height: 780 } });
     const findings = join(OUT, "report-findings.png");
-    // The findings and the first row of the chart: the whole section is too tall for a README.
+    // The words and the first experiment's findings: the whole section is too tall for a README.
     const box = await page.locator("#exercise").boundingBox();
     if (box === null) throw new Error("report.html has no #exercise section");
     await page.screenshot({
       path: findings,
       fullPage: true,
-      clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1450) },
+      clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 720) },
     });
     // The diagram with VM 5002's tick 20 chosen: its past and future lit, the rest dimmed.
     await page.fill("#st-search", "vm:5002 tick:20");
