@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { createRng, randomInt } from "../../src/base/rng.js";
 import { type BadLine, BadLineError, MAX_LINE_BYTES, readLog, readLogLines } from "../../src/log/reader.js";
 import { recordLine } from "../../src/log/serialize.js";
 import { recordProblem } from "../../src/log/validate.js";
 import { simulateTrial } from "../../src/sim/trial.js";
-import { createRng, randomInt } from "../../src/base/rng.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-reader-"));
 after(() => rmSync(root, { recursive: true, force: true }));

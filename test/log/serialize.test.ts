@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createRng, randomInt } from "../../src/base/rng.js";
+import { VcSnapshot } from "../../src/clock/vector.js";
 import { TickScanner, wallTimeValue } from "../../src/log/fast/scan.js";
 import { vcJson } from "../../src/log/fast/serialize.js";
 import { TICK_FIELDS } from "../../src/log/schema.js";
 import { recordLine } from "../../src/log/serialize.js";
 import { simulateTrial } from "../../src/sim/trial.js";
-import { createRng, randomInt } from "../../src/base/rng.js";
-import { VcSnapshot } from "../../src/clock/vector.js";
 
 describe("recordLine and TickScanner", () => {
   it("write every record of a simulated trial as JSON.stringify does, and read tick records back", () => {

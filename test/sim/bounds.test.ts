@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { freeBytes, withFlag } from "../../src/cli/bounds.js";
 import { UsageError } from "../../src/base/errors.js";
+import { freeBytes, withFlag } from "../../src/cli/bounds.js";
 import { recordLine } from "../../src/log/serialize.js";
 import { DirError, makeDir, removeMade } from "../../src/log/writer.js";
 import {

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { UsageError } from "../../src/base/errors.js";
 import type { CliIo } from "../../src/base/io.js";
 import { main } from "../../src/cli/program.js";
 import { checkGrid, intList, workersFor } from "../../src/cli/sweep.js";
-import { UsageError } from "../../src/base/errors.js";
 import { runCell } from "../../src/sweep/cell.js";
 import { runCells } from "../../src/sweep/pool.js";
 import { alive, killAll, startCli } from "../helpers/processes.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../src/base/errors.js";
+import { createRng } from "../../src/base/rng.js";
 import {
   type FaultEvent,
   type FaultSpec,
@@ -11,7 +12,6 @@ import {
   withFaults,
 } from "../../src/transport/faults.js";
 import type { Transport } from "../../src/transport/transport.js";
-import { createRng } from "../../src/base/rng.js";
 
 /** A fake inner transport and fake clock: records what reaches the wire and when. */
 function harness(spec: Partial<FaultSpec>, seed = 1) {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createRng, randomInt } from "../../src/base/rng.js";
 import type { RejectRecord } from "../../src/log/schema.js";
 import { REJECT_BURST, REJECT_INTERVAL_MS, RejectLimiter } from "../../src/vm/reject-limiter.js";
-import { createRng, randomInt } from "../../src/base/rng.js";
 import type { RejectReason } from "../../src/wire/message.js";
 
 const PEERS = new Set(["5002", "5003"]);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type VectorClock, vectorLocal, vectorReceive } from "../../src/clock/clocks.js";
 import { createRng, randomInt } from "../../src/base/rng.js";
+import { type VectorClock, vectorLocal, vectorReceive } from "../../src/clock/clocks.js";
 import { plainVc, type VcSnapshot, VectorState } from "../../src/clock/vector.js";
 
 describe("VectorState", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chooseRate } from "../../src/vm/rate.js";
 import { createRng, deriveSeed, randomInt } from "../../src/base/rng.js";
+import { chooseRate } from "../../src/vm/rate.js";
 
 describe("seeded RNG", () => {
   it("gives the same stream for the same seed and a different one for another", () => {
