@@ -92,7 +92,7 @@ function jumpFindings(e: ExperimentSummary, figure: string): Finding[] {
   const big = largest(e.ratios, (v) => v.jumps.max);
   if (big !== undefined)
     say(
-      `${name(e.experiment)}: the largest jump, ${n(big.jumps.max)} values skipped (a step of ${n(big.jumps.max + 1)} in the clock), was ${who(big)}.`,
+      `${name(e.experiment)}: the largest jump, ${plural(big.jumps.max, "value")} skipped (a step of ${n(big.jumps.max + 1)} in the clock), was ${who(big)}.`,
     );
   return out;
 }
@@ -105,7 +105,7 @@ function driftFinding(e: ExperimentSummary, figure: string): Finding[] {
     {
       experiment: e.experiment,
       topic: "drift",
-      text: `${name(e.experiment)}: the largest drift (lag behind the largest clock) was ${who(worst)}: ${n(worst.lagMax)} clock values behind the largest clock, at ${n(worst.lagMaxAtS)} s into the trial; the fastest VMs were never more than ${n(fastestLag)} behind.`,
+      text: `${name(e.experiment)}: the largest drift (lag behind the largest clock) was ${who(worst)}: ${plural(worst.lagMax, "clock value")} behind the largest clock, at ${n(worst.lagMaxAtS)} s into the trial; the fastest VMs were never more than ${n(fastestLag)} behind.`,
       figure,
     },
   ];

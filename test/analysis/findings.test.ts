@@ -60,7 +60,9 @@ function checkNumbers(report: InspectReport, findings: Finding[]): void {
       /rank (\d+) \((\d+) VM-trials, ratios? ([\d.]+)(?:-([\d.]+))?\) skipped ([\d.]+) values per tick \(the model's 1\/q − 1, averaged over these VMs, gives ([\d.]+)\), in jumps of ([\d.]+) values on average; its largest jump in a trial was ([\d.]+)/.exec(
         text,
       );
-    const bigJump = /the largest jump, (\d+) values skipped \(a step of (\d+) in the clock\), was/.exec(text);
+    const bigJump = /the largest jump, (\d+) values? skipped \(a step of (\d+) in the clock\), was/.exec(
+      text,
+    );
     if (finding.topic === "jumps" && topJumps !== null) {
       m = topJumps;
       const e = experimentOf(report, finding);
@@ -97,7 +99,7 @@ function checkNumbers(report: InspectReport, findings: Finding[]): void {
       const e = experimentOf(report, finding);
       const v = named(e, text);
       m =
-        /: (\d+) clock values behind the largest clock, at ([\d.]+) s into the trial; the fastest VMs were never more than (\d+) behind/.exec(
+        /: (\d+) clock values? behind the largest clock, at ([\d.]+) s into the trial; the fastest VMs were never more than (\d+) behind/.exec(
           text,
         );
       assert.ok(m, text);
