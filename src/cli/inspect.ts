@@ -80,7 +80,10 @@ export function inspectCommand(io: CliIo): Command {
     .option("--csv <dir>", "write events.csv (every record) and summary.csv (statistics) into <dir>")
     .option("--shiviz <file>", "write a log for the ShiViz visualiser (regex and delimiter in its header)")
     .addOption(
-      new Option("--window <start:length>", "space-time diagram window, seconds from the first tick")
+      new Option(
+        "--window <start:length>",
+        "seconds from the first tick drawn by the static space-time strip of --png",
+      )
         .argParser(parseWindow)
         .default({ offsetMs: 0, lengthMs: 5000 }, "0:5"),
     )
@@ -127,7 +130,7 @@ Examples:
       if (opts.shiviz !== undefined) written.push(await writeShiviz(opts.shiviz, groups));
       if (opts.html !== undefined || opts.png !== undefined) {
         const { renderCharts, writeHtml, writeImages } = await loadReport();
-        const charts = await renderCharts(report);
+        const charts = await renderCharts(report, { images: opts.png !== undefined });
         if (htmlPath !== undefined) written.push(writeHtml(htmlPath, report, charts));
         if (opts.png !== undefined) written.push(...writeImages(opts.png, charts));
       }

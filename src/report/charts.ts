@@ -11,6 +11,8 @@ export interface Chart {
   title: string;
   spec: ChartSpec;
   caption?: string;
+  /** Made only as an image (--png): the page has the interactive diagram instead. */
+  imageOnly?: true;
 }
 
 const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
@@ -376,7 +378,14 @@ export function experimentCharts(experiment: string, trials: TrialAnalysis[]): C
     },
     ...(first === undefined
       ? []
-      : [{ name: `${slug}-spacetime`, title: "Space-time diagram", spec: base(...spaceTime(first)) }]),
+      : [
+          {
+            name: `${slug}-spacetime`,
+            title: "Space-time diagram",
+            spec: base(...spaceTime(first)),
+            imageOnly: true as const,
+          },
+        ]),
   ];
 }
 

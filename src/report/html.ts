@@ -19,6 +19,8 @@ export interface RenderedChart {
   svg: string;
   /** A sentence under the chart saying what it shows or why it looks as it does. */
   caption?: string;
+  /** Written by --png only, never put on the page. */
+  imageOnly?: true;
 }
 
 const num = (x: number) => esc(formatNumber(x));
@@ -75,7 +77,7 @@ export function renderHtml(
       .map(trialSection)
       .join("\n");
     const figs = charts
-      .filter((c) => c.experiment === e.experiment)
+      .filter((c) => c.experiment === e.experiment && !c.imageOnly)
       .map(
         (c) =>
           `<figure id="${esc(c.name)}" aria-label="${esc(c.title)}">${c.svg}${c.caption === undefined ? "" : `<figcaption>${esc(c.caption)}</figcaption>`}</figure>`,

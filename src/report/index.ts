@@ -11,18 +11,26 @@ import { exerciseChart } from "./exercise.js";
 import { type RenderedChart, renderHtml } from "./html.js";
 import { renderSvg, svgToPng } from "./render.js";
 
-/** Renders every chart of every experiment to SVG. */
-export async function renderCharts(report: InspectReport): Promise<RenderedChart[]> {
+/**
+ * Renders every chart of every experiment to SVG: those of the page, and with `images` also
+ * those made only for --png (the static space-time strip; the page draws every event instead).
+ */
+export async function renderCharts(
+  report: InspectReport,
+  { images = false }: { images?: boolean } = {},
+): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
   for (const e of report.experiments) {
     const trials = report.trials.filter((t) => t.experiment === e.experiment);
     for (const chart of experimentCharts(e.experiment, trials)) {
+      if (chart.imageOnly && !images) continue;
       out.push({
         experiment: e.experiment,
         name: chart.name,
         title: chart.title,
         svg: await renderSvg(chart.spec),
         ...(chart.caption === undefined ? {} : { caption: chart.caption }),
+        ...(chart.imageOnly ? { imageOnly: true as const } : {}),
       });
     }
   }

@@ -174,7 +174,9 @@ describe("inspect exports", () => {
     const html = readFileSync(join(run, "report.html"), "utf8");
     assert.match(html, /^<!doctype html>/);
     assert.ok((html.match(/<svg/g) ?? []).length >= 6, "fewer than 6 charts");
-    assert.match(html, /<title>5\d{3} -&gt; 5\d{3} seq \d+: sent at clock \d+/);
+    // The static space-time strip is an image only (--png): the page draws every event instead.
+    assert.doesNotMatch(html, /id="[^"]*-spacetime"/);
+    assert.match(html, /id="diagram"/);
     assert.match(html, /all checks pass/);
     assert.doesNotMatch(html, /(src|href)="https?:/, "the page loads something from outside");
   });
@@ -204,8 +206,8 @@ describe("inspect exports", () => {
           };
         }),
       );
-      // An experiment's six charts, and the exercise's chart against the rate ratio.
-      assert.equal(charts.length, 7);
+      // An experiment's five charts, and the exercise's chart against the rate ratio.
+      assert.equal(charts.length, 6);
       for (const c of charts) {
         assert.ok(c.width > 100 && c.height > 50, `a chart has no size: ${JSON.stringify(c)}`);
         assert.ok(c.marks > 10, `a chart has no marks: ${JSON.stringify(c)}`);
@@ -216,9 +218,15 @@ describe("inspect exports", () => {
     }
   });
 
-  it("writes every chart as SVG and PNG", () => {
+  it("writes every chart as SVG and PNG, the space-time strip with its messages explained on hover", () => {
     const files = readdirSync(join(root, "png")).sort();
-    assert.ok(files.length >= 12);
+    assert.ok(files.length >= 14);
+    const strip = files.find((f) => f.endsWith("-spacetime.svg"));
+    assert.ok(strip, `no space-time strip among ${files.join(", ")}`);
+    assert.match(
+      readFileSync(join(root, "png", strip), "utf8"),
+      /<title>5\d{3} -&gt; 5\d{3} seq \d+: sent at clock \d+/,
+    );
     for (const f of files) {
       const data = readFileSync(join(root, "png", f));
       if (f.endsWith(".png")) assert.deepEqual([...data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
