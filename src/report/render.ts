@@ -1,7 +1,7 @@
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { ChartSpec } from "./charts.js";
+import type { ChartSpec } from "./chart-style.js";
 
 /**
  * Renders a Vega-Lite spec to a standalone SVG string in Node. Marks with a description get

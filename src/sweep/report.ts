@@ -1,6 +1,6 @@
 import { csvCell } from "../analysis/export-csv.js";
 import { formatTable } from "../analysis/table.js";
-import type { ChartSpec } from "../report/charts.js";
+import type { ChartSpec } from "../report/chart-style.js";
 import type { CellResult } from "./cell.js";
 
 /** The figures a sweep shows, with how to name them. */

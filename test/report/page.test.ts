@@ -7,8 +7,11 @@ import { pathToFileURL } from "node:url";
 import { inspectPaths } from "../../src/analysis/inspect.js";
 import type { CliIo } from "../../src/base/io.js";
 import { main } from "../../src/cli/program.js";
-import { experimentCharts, gridRows, jumpRows, rankedVms } from "../../src/report/charts.js";
+import { rankedVms } from "../../src/report/chart-style.js";
+import { experimentCharts } from "../../src/report/charts.js";
 import { exerciseChart } from "../../src/report/exercise.js";
+import { jumpRows } from "../../src/report/histograms.js";
+import { gridRows } from "../../src/report/over-time.js";
 import { browserMissing, launchChromium } from "../helpers/browser.js";
 
 const root = mkdtempSync(join(tmpdir(), "clocklab-page-"));
