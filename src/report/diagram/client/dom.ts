@@ -1,4 +1,4 @@
-import { COLOURS } from "./draw.js";
+import { COLOURS } from "./scene.js";
 
 /** Creates an element with attributes and children. */
 export function el<K extends keyof HTMLElementTagNameMap>(

@@ -1,0 +1,55 @@
+import type { TrialDiagram } from "../format.js";
+import { cone } from "./causal.js";
+import type { View } from "./scale.js";
+import { openView } from "./view.js";
+
+/** Everything the page changes as the reader clicks; one per diagram, no globals. */
+export interface State {
+  trial: number;
+  d: TrialDiagram;
+  view: View;
+  a: number;
+  b: number;
+  marks: Uint8Array | undefined;
+  past: number;
+  future: number;
+  matches: number[];
+  /** Longest send-to-receive time in the trial, so arrows crossing the view are found. */
+  maxSpan: number;
+}
+
+function spanOf(d: TrialDiagram): number {
+  let max = 0;
+  for (let i = 0; i < d.vm.length; i++) {
+    const src = d.sendOf[i] as number;
+    if (src >= 0) max = Math.max(max, (d.t[i] as number) - (d.t[src] as number));
+  }
+  return max;
+}
+
+/** Trial `trial` as it opens: its first seconds, nothing chosen, nothing found. */
+export function opened(trial: number, d: TrialDiagram, width: number): State {
+  return {
+    trial,
+    d,
+    view: openView(d, width),
+    a: -1,
+    b: -1,
+    marks: undefined,
+    past: 0,
+    future: 0,
+    matches: [],
+    maxSpan: spanOf(d),
+  };
+}
+
+/**
+ * The state after a click on event `i` (-1: none, which clears the choice): with `second` and
+ * an event a already chosen, i becomes b; otherwise i becomes a, with its causal cone.
+ */
+export function selected(s: State, i: number, second: boolean): State {
+  if (i < 0) return { ...s, a: -1, b: -1, marks: undefined, past: 0, future: 0 };
+  if (second && s.a >= 0) return { ...s, b: i };
+  const c = cone(s.d, i);
+  return { ...s, a: i, b: -1, marks: c.marks, past: c.past, future: c.future };
+}
