@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { LogRecord, StartRecord } from "../../src/log/schema.js";
-import { analyzeRecords } from "../helpers/trial-logs.js";
+import { analyzeRecords, startRecord } from "../helpers/trial-logs.js";
 
 function start(
   vm: string,
@@ -10,27 +10,7 @@ function start(
   t: number,
   extra: Partial<StartRecord> = {},
 ): StartRecord {
-  return {
-    event: "start",
-    t,
-    vm,
-    trial: 1,
-    rate: 1,
-    peers: [peer],
-    transport: "memory",
-    seed: 1,
-    eventRange: 3,
-    startAt: t,
-    duration: 10,
-    epoch,
-    version: "test",
-    pid: 1,
-    host: "test",
-    ticksPlanned: 10,
-    gapTimeoutMs: 1000,
-    drainMs: 0,
-    ...extra,
-  };
+  return startRecord(vm, peer, { t, startAt: t, epoch, ...extra });
 }
 
 const stop = (

@@ -1,28 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { LogRecord, StartRecord } from "../../src/log/schema.js";
-import { analyzeRecords } from "../helpers/trial-logs.js";
+import { analyzeRecords, startRecord } from "../helpers/trial-logs.js";
 
-const start = (vm: string, peer: string): StartRecord => ({
-  event: "start",
-  t: -1,
-  vm,
-  trial: 1,
-  rate: 1,
-  peers: [peer],
-  transport: "memory",
-  seed: 1,
-  eventRange: 3,
-  startAt: 0,
-  duration: 4,
-  epoch: 1,
-  version: "test",
-  pid: 1,
-  host: "test",
-  ticksPlanned: 4,
-  gapTimeoutMs: 1000,
-  drainMs: 0,
-});
+const start = (vm: string, peer: string): StartRecord =>
+  startRecord(vm, peer, { t: -1, duration: 4, ticksPlanned: 4 });
 
 // A: 4 ticks at 0, 1000, 2000, 3000; sends seq 1 (which its fault layer also duplicates) and
 // seq 2 (which its fault layer loses). B receives seq 1, rejects 3 undecodable frames (one

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { analyzeTrial, fileSource, memorySource, type TrialAnalysis } from "../../src/analysis/trial.js";
 import type { Located } from "../../src/log/reader.js";
-import type { LogRecord } from "../../src/log/schema.js";
+import type { LogRecord, StartRecord } from "../../src/log/schema.js";
 
 /** Reads every VM log in a folder (of one trial, when given) and runs every check. */
 export function analyzeFolder(dir: string, trial?: number): Promise<TrialAnalysis> {
@@ -22,4 +22,32 @@ export function analyzeRecords(vms: { id: string; records: LogRecord[] }[]): Pro
       return memorySource(file, located);
     }),
   );
+}
+
+/**
+ * A start record of VM `vm` with one peer, for hand-made logs: trial 1, rate 1, 10 ticks of 10 s
+ * from time 0, epoch 1; `fields` overrides any of it.
+ */
+export function startRecord(vm: string, peer: string, fields: Partial<StartRecord> = {}): StartRecord {
+  return {
+    event: "start",
+    t: 0,
+    vm,
+    trial: 1,
+    rate: 1,
+    peers: [peer],
+    transport: "memory",
+    seed: 1,
+    eventRange: 3,
+    startAt: 0,
+    duration: 10,
+    epoch: 1,
+    version: "test",
+    pid: 1,
+    host: "test",
+    ticksPlanned: 10,
+    gapTimeoutMs: 1000,
+    drainMs: 0,
+    ...fields,
+  };
 }
