@@ -1,4 +1,4 @@
-import type { DiagramData, TrialDiagram } from "../format.js";
+import type { TrialDiagram } from "../format.js";
 import { CSS, el, legend } from "./dom.js";
 
 /** The diagram's elements that its code reads or changes after building them. */
@@ -19,20 +19,24 @@ export interface Controls {
   info: HTMLDivElement;
 }
 
-function trialLabel(d: Pick<TrialDiagram, "experiment" | "trial" | "vms">): string {
+/** A trial as the picker names it. */
+export function trialLabel(d: Pick<TrialDiagram, "experiment" | "trial" | "vms">): string {
   const rates = d.vms.map((v) => v.rate).join(", ");
   const exp = d.experiment === "." ? "" : `${d.experiment}, `;
   return `${exp}trial ${d.trial} (rates ${rates})`;
 }
 
 /** Fills `root` with the toolbar, the lanes' names, the canvas, the note, results, panel and legend. */
-export function buildPage(root: HTMLElement, data: DiagramData): Controls {
+export function buildPage(
+  root: HTMLElement,
+  data: { count(): number; trial(i: number): TrialDiagram },
+): Controls {
   const style = el("style");
   style.textContent = CSS;
   const picker = el("select", { id: "st-trial", "aria-label": "trial" });
-  data.trials.forEach((d, i) => {
-    picker.append(el("option", { value: String(i) }, trialLabel(d)));
-  });
+  for (let i = 0; i < data.count(); i++) {
+    picker.append(el("option", { value: String(i) }, trialLabel(data.trial(i))));
+  }
   const button = (id: string, text: string, title: string) =>
     el("button", { id, type: "button", title }, text);
   const zoomOut = button("st-zoom-out", "−", "zoom out (or Ctrl + wheel)");

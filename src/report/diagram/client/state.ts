@@ -16,6 +16,8 @@ export interface State {
   matches: number[];
   /** Longest send-to-receive time in the trial, so arrows crossing the view are found. */
   maxSpan: number;
+  /** Time of the newest event drawn: where the live page's view follows from. */
+  lastT: number;
 }
 
 function spanOf(d: TrialDiagram): number {
@@ -40,6 +42,7 @@ export function opened(trial: number, d: TrialDiagram, width: number): State {
     future: 0,
     matches: [],
     maxSpan: spanOf(d),
+    lastT: lastT(d, 0),
   };
 }
 
@@ -53,3 +56,29 @@ export function selected(s: State, i: number, second: boolean): State {
   const c = cone(s.d, i);
   return { ...s, a: i, b: -1, marks: c.marks, past: c.past, future: c.future };
 }
+
+/**
+ * The state after trial `d` (the one shown) gained events: its causal cone and longest message
+ * found again, and, when the newest events were in view, the view slid on to keep them there
+ * (the live page follows the run; a reader who panned back stays where they are).
+ */
+export function grown(s: State, d: TrialDiagram): State {
+  // The columns grow in place: the newest time before this update is the one kept in the state.
+  const before = s.lastT;
+  const after = lastT(d, before);
+  let view = s.view;
+  if (before >= view.from && before <= view.to && after > view.to - FOLLOW_MARGIN * (view.to - view.from)) {
+    const shift = after - (view.to - FOLLOW_MARGIN * (view.to - view.from));
+    view = { ...view, from: view.from + shift, to: view.to + shift };
+  }
+  const next = { ...s, d, view, maxSpan: spanOf(d), lastT: after };
+  if (s.a < 0 || s.a >= d.vm.length) return next;
+  const c = cone(d, s.a);
+  return { ...next, marks: c.marks, past: c.past, future: c.future };
+}
+
+/** The share of the view kept free right of the newest event while following. */
+const FOLLOW_MARGIN = 0.05;
+
+const lastT = (d: TrialDiagram, otherwise: number) =>
+  d.t.length === 0 ? otherwise : (d.t[d.t.length - 1] as number);
