@@ -11,20 +11,17 @@ export class BufferedFile {
   readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #size = 0;
 
+  /** `field` names the input that chose the file (`logDir`, `csv`), for the error. */
   constructor(
     readonly path: string,
-    flag: string,
+    field: string,
   ) {
     try {
       mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(path, "w");
     } catch (err) {
-      throw new SetupError(
-        `${flag}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-        {
-          cause: err,
-        },
-      );
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      throw new SetupError({ field, detail: `cannot write ${path} (${code})` }, { cause: err });
     }
   }
 

@@ -50,7 +50,7 @@ const EVENT_COLUMNS = [
  * (objects and arrays such as `vc`, `to`, `seq` as JSON strings). Streamed, not held in memory.
  */
 export async function writeEventsCsv(dir: string, groups: TrialFiles[]): Promise<string> {
-  const out = new BufferedFile(join(dir, "events.csv"), "--csv");
+  const out = new BufferedFile(join(dir, "events.csv"), "csv");
   out.line(EVENT_COLUMNS.join(","));
   for (const group of groups) {
     for (const file of group.files) {
@@ -75,7 +75,7 @@ export async function writeEventsCsv(dir: string, groups: TrialFiles[]): Promise
 
 /** `summary.csv`: one row per VM per trial with every statistic `inspect` reports. */
 export function writeSummaryCsv(dir: string, trials: TrialAnalysis[]): string {
-  const out = new BufferedFile(join(dir, "summary.csv"), "--csv");
+  const out = new BufferedFile(join(dir, "summary.csv"), "csv");
   const rows = trials.flatMap((t) =>
     t.vms.map((v) => ({
       experiment: t.experiment,

@@ -17,7 +17,7 @@ export const SHIVIZ_DELIMITER = "^=== (?<trace>.*) ===$";
  * on the second, an empty line, then one execution per trial, each tick one line.
  */
 export async function writeShiviz(path: string, groups: TrialFiles[]): Promise<string> {
-  const out = new BufferedFile(path, "--shiviz");
+  const out = new BufferedFile(path, "shiviz");
   out.line(SHIVIZ_REGEX);
   out.line(SHIVIZ_DELIMITER);
   out.line("");

@@ -1,7 +1,6 @@
 import { statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { SetupError, UsageError } from "../base/errors.js";
 import {
   checkDisk,
   checkMemory,
@@ -11,50 +10,22 @@ import {
   LARGE_LOG_BYTES,
   type PlannedExperiment,
 } from "../run/bounds.js";
+import { type FlagNames, flagsOf, tellWithFlags } from "./flags.js";
 
-/** Flag names of the fields errors below cli/ name (`durationS` -> `--duration`). */
-export type FlagNames = Readonly<Record<string, string>>;
+export type { FlagNames };
 
 /** The fields of a run's bounds, as `run`, `compare` and `sim` spell them. */
-export const RUN_FLAGS: FlagNames = {
-  rates: "--rates",
-  rateMax: "--rate-max",
-  multiplier: "--multiplier",
-  durationS: "--duration",
-  trials: "--trials",
-  logDir: "--log-dir",
-  memory: "--no-logs",
-  host: "--host",
-  /** The keys folder `run --curve` writes in the run folder. */
-  dir: "--curve",
-};
+export const RUN_FLAGS: FlagNames = flagsOf("run");
 
 /** Fields every command spells the same way. */
 const SHARED_FLAGS: FlagNames = { force: "--force" };
 
-/** What an error below cli/ may say to do about it: "use `field` to `to`" (BoundError, DirError). */
-interface Hint {
-  field: string;
-  to: string;
-}
-
 /**
- * An error from below cli/ that names a field (`field`, `detail`, maybe a `hint` naming another:
- * BoundError, DirError, AddressError), told again with the flags' names; any other value comes
- * back as it was.
+ * An error from below cli/ that names a field (BoundError, DirError, AddressError, any error with
+ * a FieldFault), told again with the flags' names; any other value comes back as it was.
  */
 export function withFlag(err: unknown, flags: FlagNames): unknown {
-  if (!(err instanceof UsageError || err instanceof SetupError)) return err;
-  const { field, detail, hint } = err as { field?: unknown; detail?: unknown; hint?: Hint };
-  if (typeof field !== "string" || typeof detail !== "string") return err;
-  const names = { ...SHARED_FLAGS, ...flags };
-  const flag = names[field];
-  if (flag === undefined) return err;
-  const use = hint === undefined ? "" : ` (use ${names[hint.field] ?? hint.field} to ${hint.to})`;
-  const message = `${flag}: ${detail}${use}`;
-  return err instanceof UsageError
-    ? new UsageError(message)
-    : new SetupError(message, { cause: err.cause, exitCode: err.exitCode });
+  return tellWithFlags(err, { ...SHARED_FLAGS, ...flags });
 }
 
 /** Runs `work`, telling its field errors with flag names. */

@@ -21,8 +21,8 @@ export function addFaultOptions(command: Command): Command {
 export function faultSpecFrom(flags: FaultFlags): FaultSpec {
   return {
     latency: flags.latency === undefined ? { kind: "none" } : parseLatency(flags.latency),
-    loss: flags.loss === undefined ? 0 : parseProbability("--loss", flags.loss),
-    duplicate: flags.duplicate === undefined ? 0 : parseProbability("--duplicate", flags.duplicate),
+    loss: flags.loss === undefined ? 0 : parseProbability("loss", flags.loss),
+    duplicate: flags.duplicate === undefined ? 0 : parseProbability("duplicate", flags.duplicate),
     partitions: (flags.partition ?? []).flatMap(parsePartitions),
   };
 }

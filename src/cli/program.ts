@@ -3,6 +3,7 @@ import { describeError, SetupError, UsageError } from "../base/errors.js";
 import type { CliIo } from "../base/io.js";
 import { VERSION } from "../base/version.js";
 import { defaultRegistry, type TransportRegistry } from "../transport/registry.js";
+import { flagsOf, tellWithFlags } from "./flags.js";
 import { errorLine, helpConfiguration, refuseStrayArguments } from "./help.js";
 import { normalizeSingleDash } from "./parse.js";
 
@@ -81,7 +82,8 @@ export async function main(
         : 2;
     }
     if (err instanceof UsageError || err instanceof SetupError) {
-      io.err(`clocklab: ${describeError(err)}`);
+      // An error from below cli/ names a field; the user typed a flag of this command.
+      io.err(`clocklab: ${describeError(tellWithFlags(err, flagsOf(only)))}`);
       return err.exitCode;
     }
     io.err(`clocklab: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

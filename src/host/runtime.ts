@@ -77,7 +77,9 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const rate = chooseRate(config.rate, rng);
   const peerIds = config.peers.map((p) => p.id);
   const factory = env.registry.get(config.transport);
-  if (factory === undefined) throw new SetupError(`--transport: unknown transport "${config.transport}"`);
+  if (factory === undefined) {
+    throw new SetupError({ field: "transport", detail: `unknown transport "${config.transport}"` });
+  }
 
   const curve =
     config.curveDir === undefined

@@ -25,7 +25,7 @@ export class DirError extends SetupError {
     readonly reason?: unknown,
     readonly hint?: { field: string; to: string },
   ) {
-    super(`${field}: ${detail}${hint === undefined ? "" : ` (use ${hint.field} to ${hint.to})`}`);
+    super({ field, detail, hint });
   }
 }
 

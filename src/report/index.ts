@@ -42,16 +42,13 @@ export async function renderCharts(
   return out;
 }
 
-function write(path: string, data: string | Buffer, flag: string): void {
+/** Writes one file; `field` names the input that chose it (`html`, `png`), for the error. */
+function write(path: string, data: string | Buffer, field: string): void {
   try {
     writeFileSync(path, data);
   } catch (err) {
-    throw new SetupError(
-      `${flag}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-      {
-        cause: err,
-      },
-    );
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new SetupError({ field, detail: `cannot write ${path} (${code})` }, { cause: err });
   }
 }
 
@@ -62,7 +59,7 @@ export function writeHtml(
   charts: RenderedChart[],
   lead?: Parameters<typeof renderHtml>[3],
 ): string {
-  write(path, renderHtml(report, charts, new Date(), lead), "--html");
+  write(path, renderHtml(report, charts, new Date(), lead), "html");
   return path;
 }
 
@@ -71,13 +68,13 @@ export function writeImages(dir: string, charts: RenderedChart[]): string[] {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new SetupError(`--png: cannot create ${dir}`, { cause: err });
+    throw new SetupError({ field: "png", detail: `cannot create ${dir}` }, { cause: err });
   }
   return charts.flatMap((c) => {
     const svgPath = join(dir, `${c.name}.svg`);
     const pngPath = join(dir, `${c.name}.png`);
-    write(svgPath, c.svg, "--png");
-    write(pngPath, svgToPng(c.svg), "--png");
+    write(svgPath, c.svg, "png");
+    write(pngPath, svgToPng(c.svg), "png");
     return [svgPath, pngPath];
   });
 }

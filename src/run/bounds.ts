@@ -53,7 +53,7 @@ export class BoundError extends UsageError {
     readonly detail: string,
     readonly hint?: { field: string; to: string },
   ) {
-    super(`${field}: ${detail}${hint === undefined ? "" : ` (use ${hint.field} to ${hint.to})`}`);
+    super({ field, detail, hint });
   }
 }
 

@@ -1,5 +1,7 @@
 import { UsageError } from "../base/errors.js";
+import { DEFAULT_HOST } from "../transport/address.js";
 import type { LatencyModel } from "../transport/faults.js";
+import { checkEventRange } from "../vm/events.js";
 import type { RateSpec } from "../vm/rate.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import type { FaultFlags } from "./vm-args.js";
@@ -80,16 +82,17 @@ export type Overrides = Partial<Preset>;
 
 /**
  * The experiments of `--experiment NAME` (`all` for every preset), with the flags the user
- * gave laid over each preset. Throws a UsageError naming the flag when the result cannot run.
+ * gave laid over each preset. Throws a UsageError naming the field when the result cannot run.
  */
 export function resolveExperiments(name: string, overrides: Overrides): ExperimentConfig[] {
   const names = name === "all" ? Object.keys(PRESETS) : [name];
   return names.map((n) => {
     const preset = PRESETS[n];
     if (preset === undefined) {
-      throw new UsageError(
-        `--experiment: expected one of ${[...Object.keys(PRESETS), "all"].join(", ")}, got "${name}"`,
-      );
+      throw new UsageError({
+        field: "experiment",
+        detail: `expected one of ${[...Object.keys(PRESETS), "all"].join(", ")}, got "${name}"`,
+      });
     }
     const defined = Object.fromEntries(
       Object.entries(overrides).filter(([, v]) => v !== undefined),
@@ -103,23 +106,25 @@ export function resolveExperiments(name: string, overrides: Overrides): Experime
 
 function check(c: ExperimentConfig): void {
   if (c.rates !== undefined && c.rates.length !== c.vms) {
-    throw new UsageError(
-      `--rates: expected ${c.vms} rates (one per VM, --vms ${c.vms}), got ${c.rates.length}`,
-    );
+    const given = c.rates.length;
+    throw new UsageError({
+      field: "rates",
+      detail: (name) => `expected ${c.vms} rates (one per VM, ${name("vms")} ${c.vms}), got ${given}`,
+    });
   }
   if (c.rateMin > c.rateMax) {
-    throw new UsageError(`--rate-min/--rate-max: expected min <= max, got ${c.rateMin} and ${c.rateMax}`);
+    throw new UsageError({
+      field: ["rateMin", "rateMax"],
+      detail: `expected min <= max, got ${c.rateMin} and ${c.rateMax}`,
+    });
   }
-  if (c.eventRange < c.vms) {
-    throw new UsageError(
-      `--event-range: expected an integer >= ${c.vms} (peers + 1) for ${c.vms} VMs in ${c.name}, got ${c.eventRange}`,
-    );
-  }
+  // Every VM of the experiment has the others as its peers.
+  checkEventRange(c.eventRange, c.vms - 1, `${c.vms} VMs in ${c.name}`);
 }
 
 export const RUN_DEFAULTS = {
   basePort: 5001,
-  host: "127.0.0.1",
+  host: DEFAULT_HOST,
   logDir: "logs",
   startDelayMs: 1500,
   gapTimeoutMs: DEFAULT_GAP_TIMEOUT_MS,

@@ -25,7 +25,9 @@ export function runPorts(run: Pick<RunConfig, "experiments" | "basePort">): numb
  */
 export async function checkPortsFree(host: string, ports: readonly number[]): Promise<void> {
   for (const port of ports) {
-    if (port > 65535) throw new UsageError(`--base-port: ports run up to ${ports.at(-1)}, past 65535`);
+    if (port > 65535) {
+      throw new UsageError({ field: "basePort", detail: `ports run up to ${ports.at(-1)}, past 65535` });
+    }
     try {
       await probe(host, port);
     } catch (err) {
@@ -34,7 +36,10 @@ export async function checkPortsFree(host: string, ports: readonly number[]): Pr
       const code = (err as NodeJS.ErrnoException).code;
       const why =
         code === "EADDRINUSE" ? "is already in use" : `cannot be bound on ${host} (${code ?? "error"})`;
-      throw new UsageError(`--base-port: port ${port} ${why}; pick another --base-port`);
+      throw new UsageError({
+        field: "basePort",
+        detail: (name) => `port ${port} ${why}; pick another ${name("basePort")}`,
+      });
     }
   }
 }

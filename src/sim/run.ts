@@ -44,7 +44,7 @@ export interface SimResult {
 
 /** A log sink that writes whole lines in large chunks: a simulation cannot be killed mid-tick. */
 function fileSink(path: string): LogSink & { close(): void } {
-  const file = new BufferedFile(path, "--log-dir");
+  const file = new BufferedFile(path, "logDir");
   return { write: (r) => file.line(recordLine(r)), close: () => file.close() };
 }
 

@@ -16,7 +16,7 @@ export class AddressError extends UsageError {
     readonly detail: string,
     readonly reason?: unknown,
   ) {
-    super(`${field}: ${detail}`);
+    super({ field, detail });
   }
 }
 

@@ -85,23 +85,30 @@ function writeTemp(file: string, text: string, mode: number): string {
 /** Reads this VM's key pair and its peers' public keys from a keys folder, or says what is missing. */
 export function loadKeys(dir: string, self: string, peers: readonly string[]): CurveKeys {
   const read = (file: string): unknown => {
-    if (!existsSync(file)) throw new SetupError(`--curve: ${file} not found (make keys with: clocklab keys)`);
+    if (!existsSync(file))
+      throw new SetupError({
+        field: "curveDir",
+        detail: `${file} not found (make keys with: clocklab keys)`,
+      });
     try {
       return JSON.parse(readFileSync(file, "utf8"));
     } catch (err) {
-      throw new SetupError(`--curve: ${file} is not JSON`, { cause: err });
+      throw new SetupError({ field: "curveDir", detail: `${file} is not JSON` }, { cause: err });
     }
   };
   const own = read(secretKeyFile(dir, self)) as { publicKey?: unknown; secretKey?: unknown };
   const all = read(join(dir, PUBLIC_KEYS_FILE)) as Record<string, unknown>;
   if (!isZ85Key(own.publicKey) || !isZ85Key(own.secretKey)) {
-    throw new SetupError(`--curve: ${secretKeyFile(dir, self)} holds no Z85 key pair`);
+    throw new SetupError({ field: "curveDir", detail: `${secretKeyFile(dir, self)} holds no Z85 key pair` });
   }
   const map = new Map<string, string>();
   for (const peer of peers) {
     const key = all[peer];
     if (!isZ85Key(key))
-      throw new SetupError(`--curve: no public key for peer ${peer} in ${PUBLIC_KEYS_FILE}`);
+      throw new SetupError({
+        field: "curveDir",
+        detail: `no public key for peer ${peer} in ${PUBLIC_KEYS_FILE}`,
+      });
     map.set(peer, key);
   }
   return { publicKey: own.publicKey, secretKey: own.secretKey, peers: map };

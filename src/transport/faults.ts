@@ -53,9 +53,10 @@ export function parseLatency(value: string): LatencyModel {
     model = { kind: "uniform", minMs: num(uniform[1]), maxMs: num(uniform[2]) };
   } else if (exp !== null && num(exp[1]) > 0) model = { kind: "exponential", meanMs: num(exp[1]) };
   if (model === undefined) {
-    throw new UsageError(
-      `--latency: expected MS, uniform:MIN-MAX or exp:MEAN (milliseconds), got "${value}"`,
-    );
+    throw new UsageError({
+      field: "latency",
+      detail: `expected MS, uniform:MIN-MAX or exp:MEAN (milliseconds), got "${value}"`,
+    });
   }
   return model;
 }
@@ -66,20 +67,21 @@ export function parsePartitions(value: string): Partition[] {
   const startS = Number(m?.[4]);
   const endS = Number(m?.[5]);
   if (m === null || !(endS > startS)) {
-    throw new UsageError(
-      `--partition: expected A-B@START-END or A>B@START-END (seconds, END > START), got "${value}"`,
-    );
+    throw new UsageError({
+      field: "partition",
+      detail: `expected A-B@START-END or A>B@START-END (seconds, END > START), got "${value}"`,
+    });
   }
   const [a, b] = [m[1] as string, m[3] as string];
   const one = { from: a, to: b, startS, endS };
   return m[2] === "-" ? [one, { from: b, to: a, startS, endS }] : [one];
 }
 
-/** Parses a probability flag in [0, 1]. */
-export function parseProbability(flag: string, value: string): number {
+/** Parses a probability in [0, 1]; `field` names the input (`loss`, `duplicate`), for the error. */
+export function parseProbability(field: string, value: string): number {
   const p = value.trim() === "" ? Number.NaN : Number(value);
   if (!(p >= 0 && p <= 1))
-    throw new UsageError(`${flag}: expected a probability from 0 to 1, got "${value}"`);
+    throw new UsageError({ field, detail: `expected a probability from 0 to 1, got "${value}"` });
   return p;
 }
 

@@ -21,7 +21,7 @@ export class MemoryNetwork<T = Uint8Array> {
   }
 
   listen(id: string, receive: (payload: T, from: string) => void): void {
-    if (this.#listeners.has(id)) throw new SetupError(`--port: ${id} is already in use`);
+    if (this.#listeners.has(id)) throw new SetupError({ field: "port", detail: `${id} is already in use` });
     this.#listeners.set(id, receive);
     for (const { payload, from } of this.#waiting.get(id) ?? []) this.#post(from, id, payload);
     this.#waiting.delete(id);

@@ -51,7 +51,7 @@ export function listenOn(server: Server, self: PeerAddress): Promise<void> {
       if (refused !== undefined) return reject(refused);
       const why =
         err.code === "EADDRINUSE"
-          ? `--port: ${self.port} is already in use`
+          ? { field: "port", detail: `${self.port} is already in use` }
           : `cannot listen on ${hostPort(self)}`;
       reject(new SetupError(why, { cause: err }));
     });

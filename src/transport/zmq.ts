@@ -164,7 +164,9 @@ export function createZmqTransport(options: ZmqTransportOptions): Transport {
         const refused = inUse ? undefined : await lookupRefusal(err, options.self.host);
         if (refused !== undefined) throw refused;
         throw new SetupError(
-          inUse ? `--port: ${options.self.port} is already in use` : `cannot listen on ${endpoint}`,
+          inUse
+            ? { field: "port", detail: `${options.self.port} is already in use` }
+            : `cannot listen on ${endpoint}`,
           { cause: err },
         );
       }

@@ -14,11 +14,16 @@ export function eventForDraw(v: number, peers: readonly string[]): DrawnEvent {
   return { kind: "internal" };
 }
 
-/** The event range must leave room for every single-peer send and the broadcast. */
-export function checkEventRange(eventRange: number, peerCount: number): void {
+/**
+ * The event range must leave room for every single-peer send and the broadcast: the one rule,
+ * for a VM (`vm`) and for an experiment's VMs (`run`, `sim`). The error names the field
+ * `eventRange`; `of` says whose peers they are in it (by default "P peer(s)").
+ */
+export function checkEventRange(eventRange: number, peerCount: number, of = `${peerCount} peer(s)`): void {
   if (!Number.isInteger(eventRange) || eventRange < peerCount + 1) {
-    throw new UsageError(
-      `--event-range: expected an integer >= ${peerCount + 1} (peers + 1) for ${peerCount} peer(s), got ${eventRange}`,
-    );
+    throw new UsageError({
+      field: "eventRange",
+      detail: `expected an integer >= ${peerCount + 1} (peers + 1) for ${of}, got ${eventRange}`,
+    });
   }
 }

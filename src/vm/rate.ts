@@ -14,12 +14,13 @@ export interface RateSpec {
 
 export const DEFAULT_RATE: RateSpec = { min: 1, max: 6, multiplier: 1 };
 
-/** Checks a rate spec, naming the flag at fault. */
+/** Checks a rate spec; the error names the fields `rateMin` and `rateMax`. */
 export function checkRateSpec(spec: RateSpec): void {
   if (!Number.isInteger(spec.min) || !Number.isInteger(spec.max) || spec.min < 1 || spec.max < spec.min) {
-    throw new UsageError(
-      `--rate-min/--rate-max: expected integers with 1 <= min <= max, got ${spec.min} and ${spec.max}`,
-    );
+    throw new UsageError({
+      field: ["rateMin", "rateMax"],
+      detail: `expected integers with 1 <= min <= max, got ${spec.min} and ${spec.max}`,
+    });
   }
 }
 

@@ -139,20 +139,27 @@ describe("fault layer", () => {
     assert.ok(mean > 18 && mean < 22, `mean ${mean}`);
   });
 
-  it("parses its flags and names the flag in every error", () => {
+  it("parses its flags and names the field in every error", () => {
     assert.deepEqual(parseLatency("20"), { kind: "constant", ms: 20 });
     assert.deepEqual(parseLatency("uniform:10-30"), { kind: "uniform", minMs: 10, maxMs: 30 });
     assert.deepEqual(parsePartitions("5001>5002@10-20"), [
       { from: "5001", to: "5002", startS: 10, endS: 20 },
     ]);
-    assert.equal(parseProbability("--loss", "0.05"), 0.05);
-    for (const [f, bad] of [
-      [() => parseLatency("fast"), /^--latency: /],
-      [() => parseLatency("uniform:30-10"), /^--latency: /],
-      [() => parsePartitions("5001-5002@20-10"), /^--partition: /],
-      [() => parseProbability("--loss", "1.5"), /^--loss: expected a probability from 0 to 1, got "1.5"$/],
+    assert.equal(parseProbability("loss", "0.05"), 0.05);
+    for (const [f, field, bad] of [
+      [() => parseLatency("fast"), "latency", /^latency: /],
+      [() => parseLatency("uniform:30-10"), "latency", /^latency: /],
+      [() => parsePartitions("5001-5002@20-10"), "partition", /^partition: /],
+      [
+        () => parseProbability("duplicate", "1.5"),
+        "duplicate",
+        /^duplicate: expected a probability from 0 to 1, got "1.5"$/,
+      ],
     ] as const) {
-      assert.throws(f, (err: unknown) => err instanceof UsageError && bad.test(err.message));
+      assert.throws(
+        f,
+        (err: unknown) => err instanceof UsageError && err.fault?.field === field && bad.test(err.message),
+      );
     }
   });
 });

@@ -20,15 +20,24 @@ describe("event draw", () => {
     assert.deepEqual(eventForDraw(6, peers), { kind: "internal" });
   });
 
-  it("refuses an event range too small for the peers, naming the flag", () => {
+  it("refuses an event range too small for the peers, naming the field", () => {
     assert.throws(
       () => checkEventRange(2, 2),
       (err: unknown) => {
         assert.ok(err instanceof UsageError);
-        assert.match(err.message, /^--event-range: expected an integer >= 3 .* got 2$/);
+        assert.equal(err.fault?.field, "eventRange");
+        assert.equal(err.message, "eventRange: expected an integer >= 3 (peers + 1) for 2 peer(s), got 2");
         return true;
       },
     );
     assert.doesNotThrow(() => checkEventRange(3, 2));
+    assert.throws(() => checkEventRange(2.5, 1), /^UsageError: eventRange: expected an integer >= 2/);
+  });
+
+  it("says whose peers they are when told", () => {
+    assert.throws(
+      () => checkEventRange(4, 4, "5 VMs in standard"),
+      /^UsageError: eventRange: expected an integer >= 5 \(peers \+ 1\) for 5 VMs in standard, got 4$/,
+    );
   });
 });
