@@ -1,4 +1,3 @@
-import { VcSnapshot } from "../clock/vector.js";
 import type { SendRecord } from "../log/schema.js";
 
 interface LinkSends {
@@ -45,17 +44,10 @@ export class SendIndex {
       link.clocks[seq - 1] = record.clock;
       for (let k = 0; k < stride; k++) link.vcs[(seq - 1) * stride + k] = 0;
       const vc = record.vc;
-      if (vc instanceof VcSnapshot) {
-        vc.ids.forEach((id, k) => {
-          const slot = this.#slot.get(id);
-          if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = vc.counts[k] as number;
-        });
-      } else {
-        for (const [id, n] of Object.entries(vc)) {
-          const slot = this.#slot.get(id);
-          if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = n;
-        }
-      }
+      vc.ids.forEach((id, k) => {
+        const slot = this.#slot.get(id);
+        if (slot !== undefined) link.vcs[(seq - 1) * stride + slot] = vc.counts[k] as number;
+      });
     });
   }
 

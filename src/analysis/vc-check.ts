@@ -1,5 +1,5 @@
 import type { VectorClock } from "../clock/clocks.js";
-import { type AnyVectorClock, VcSnapshot } from "../clock/vector.js";
+import type { VectorClockValue } from "../clock/vector.js";
 
 /**
  * The vector clock rule checked on counts by slot, one per VM id: the expected clock of each
@@ -37,24 +37,14 @@ export class VcCheck {
   }
 
   /** True when the logged clock equals the expectation (absent entries count as 0). */
-  matches(vc: AnyVectorClock): boolean {
+  matches(vc: VectorClockValue): boolean {
     let nonZero = 0;
-    if (vc instanceof VcSnapshot) {
-      const slots = this.#slotsFor(vc.ids);
-      for (let k = 0; k < slots.length; k++) {
-        const n = vc.counts[k] as number;
-        if (n === 0) continue;
-        nonZero += 1;
-        if (this.#expected[slots[k] as number] !== n) return false;
-      }
-      return nonZero === this.#expectedNonZero();
-    }
-    for (const id in vc) {
-      const n = vc[id] as number;
+    const slots = this.#slotsFor(vc.ids);
+    for (let k = 0; k < slots.length; k++) {
+      const n = vc.counts[k] as number;
       if (n === 0) continue;
       nonZero += 1;
-      const slot = this.#slots.get(id);
-      if (slot === undefined || this.#expected[slot] !== n) return false;
+      if (this.#expected[slots[k] as number] !== n) return false;
     }
     return nonZero === this.#expectedNonZero();
   }
@@ -75,17 +65,13 @@ export class VcCheck {
   }
 
   /** The logged clock becomes the VM's current one (what the next record builds on). */
-  adopt(vc: AnyVectorClock): void {
+  adopt(vc: VectorClockValue): void {
     this.#current.fill(0);
-    if (vc instanceof VcSnapshot) {
-      const slots = this.#slotsFor(vc.ids);
-      for (let k = 0; k < slots.length; k++) this.#current[slots[k] as number] = vc.counts[k] as number;
-      return;
-    }
-    for (const id in vc) this.#current[this.#slotOf(id)] = vc[id] as number;
+    const slots = this.#slotsFor(vc.ids);
+    for (let k = 0; k < slots.length; k++) this.#current[slots[k] as number] = vc.counts[k] as number;
   }
 
-  /** Our slot of each of a snapshot's ids; snapshots share ids arrays, so this is cached. */
+  /** Our slot of each of a clock's ids; the values of a log share ids arrays, so this is cached. */
   #slotsFor(ids: readonly string[]): number[] {
     let slots = this.#bySnapshotIds.get(ids);
     if (slots === undefined) {

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import * as zmq from "zeromq";
 import { summarize } from "../analysis/series.js";
+import { vcOf } from "../clock/vector.js";
 import { freePortBlock } from "../run/ports.js";
 import { FrameReader, lengthPrefixed } from "../transport/framing.js";
 import { defaultRegistry } from "../transport/registry.js";
@@ -61,7 +62,7 @@ function message(from: string, to: string, seq: number): WireMessage {
     epoch: 1,
     seq,
     clock: seq,
-    vc: { [from]: seq, "5002": 7, "5003": 9 },
+    vc: vcOf({ [from]: seq, "5002": 7, "5003": 9 }),
     sentAt: wallNow(),
   };
 }

@@ -1,13 +1,15 @@
 import type { VectorClock } from "./clocks.js";
 
 /**
- * An immutable copy of a vector clock as counts by slot over a list of ids. VM ids are ports
+ * A vector clock as records and messages carry it, whoever made them (a VM's own clock, a log
+ * read back, a decoded frame): immutable counts by slot over a list of ids. VM ids are ports
  * ("5001"), which V8 stores as sparse array indices: an object keyed by them costs hundreds of
  * nanoseconds to build or copy, an array of counts a few. Logs and the wire still see the map
- * form (SPEC): `toJSON` gives it, so `JSON.stringify` of a record is unchanged.
+ * form (SPEC): `toJSON` gives it, so `JSON.stringify` of a record is unchanged; `vcOf` makes
+ * one from it.
  */
-export class VcSnapshot {
-  /** The ids by slot, with what writers need of them; shared between snapshots, never changed. */
+export class VectorClockValue {
+  /** The ids by slot, with what writers need of them; shared between values, never changed. */
   readonly layout: VcLayout;
   readonly counts: readonly number[];
 
@@ -32,8 +34,22 @@ export class VcSnapshot {
   }
 }
 
+/** The value of a vector clock given in map form (a log line's, a frame's, a test's). */
+export function vcOf(map: Readonly<VectorClock>): VectorClockValue {
+  const ids = Object.keys(map);
+  return new VectorClockValue(
+    ids,
+    ids.map((id) => map[id] as number),
+  );
+}
+
+/** The map form of a vector clock value. */
+export function plainVc(vc: VectorClockValue): VectorClock {
+  return vc.toJSON();
+}
+
 /**
- * The ids of vector clocks by slot, shared by every snapshot taken over them and never
+ * The ids of vector clocks by slot, shared by every value taken over them and never
  * changed, with what writers derive from them once: the order JSON gives the map form's keys
  * (ids that are array indices ascending, then the others by slot), as V8 orders an object's.
  */
@@ -66,17 +82,9 @@ export class VcLayout {
   }
 }
 
-/** A vector clock in either form: a map read from a log or the wire, or a VM's own snapshot. */
-export type AnyVectorClock = VectorClock | VcSnapshot;
-
-/** The map form of either kind of vector clock. */
-export function plainVc(vc: AnyVectorClock): VectorClock {
-  return vc instanceof VcSnapshot ? vc.toJSON() : vc;
-}
-
 /**
  * A VM's own vector clock, updated in place: `local` and `receive` apply the rules of
- * clocks.ts (vectorLocal, vectorReceive) on counts by slot; `snapshot` is what records and
+ * clocks.ts (vectorLocal, vectorReceive) on counts by slot; `snapshot` is the value records and
  * messages carry. Ids never seen before (in a message's clock) get a new slot.
  */
 export class VectorState {
@@ -85,7 +93,7 @@ export class VectorState {
   readonly #slots = new Map<string, number>();
   #counts: number[];
   readonly #self: number;
-  /** For a sender's snapshot ids (by reference): its slot -> our slot. */
+  /** For a message clock's ids (by reference, shared by a sender's values): its slot -> our slot. */
   #mappings = new WeakMap<readonly string[], number[]>();
 
   constructor(self: string, peers: readonly string[], initial: VectorClock = {}) {
@@ -103,27 +111,20 @@ export class VectorState {
   }
 
   /** A receive: element-wise max with the message's clock, then increment our own entry. */
-  receive(msgVc: AnyVectorClock): void {
-    if (msgVc instanceof VcSnapshot) {
-      const map = this.#mappingFor(msgVc.ids);
-      const theirs = msgVc.counts;
-      for (let i = 0; i < theirs.length; i++) {
-        const slot = map[i] as number;
-        const n = theirs[i] as number;
-        if (n > (this.#counts[slot] as number)) this.#counts[slot] = n;
-      }
-    } else {
-      for (const id in msgVc) {
-        const slot = this.#slotOf(id);
-        const n = msgVc[id] as number;
-        if (n > (this.#counts[slot] as number)) this.#counts[slot] = n;
-      }
+  receive(msgVc: VectorClockValue): void {
+    const map = this.#mappingFor(msgVc.ids);
+    const theirs = msgVc.counts;
+    for (let i = 0; i < theirs.length; i++) {
+      const slot = map[i] as number;
+      const n = theirs[i] as number;
+      if (n > (this.#counts[slot] as number)) this.#counts[slot] = n;
     }
     this.local();
   }
 
-  snapshot(): VcSnapshot {
-    return new VcSnapshot(this.#layout, this.#counts.slice());
+  /** The clock as it is now: a value sharing our ids, never changed by later events. */
+  snapshot(): VectorClockValue {
+    return new VectorClockValue(this.#layout, this.#counts.slice());
   }
 
   #mappingFor(ids: readonly string[]): number[] {

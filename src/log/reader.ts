@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { bytesAt } from "../base/bytes.js";
 import { TickScanner } from "./fast/scan.js";
+import { parseLine } from "./line.js";
 import type { LogRecord } from "./schema.js";
-import { recordProblem } from "./validate.js";
 
 /** One parsed line, with where it came from, so checks can point at `file:line`. */
 export interface Located<T = LogRecord> {
@@ -39,22 +39,6 @@ export class BadLineError extends Error {
 
 /** Lines longer than this are not records (a binary file, a runaway line): skipped, not held. */
 export const MAX_LINE_BYTES = 16 << 20;
-
-/** The start of a line that is not JSON, for a message: quoted, escaped, cut short. */
-function excerpt(text: string): string {
-  return text.length > 32 ? `${JSON.stringify(text.slice(0, 32))}...` : JSON.stringify(text);
-}
-
-/** A line's record, or why it is not one (the general path: JSON.parse and the schema). */
-function parseRecord(text: string): LogRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return `not JSON: ${excerpt(text)}`;
-  }
-  return recordProblem(value) ?? (value as LogRecord);
-}
 
 function badLine(file: string, line: number, problem: string, torn: boolean): BadLine {
   return torn
@@ -97,8 +81,7 @@ export interface ReadOptions {
  * Reads a log record by record, synchronously, in 1 MiB chunks: lines are cut on the bytes
  * and decoded one by one, with no stream, no line-splitting regex and no promise per record
  * (together a third of `inspect`'s time with a readline stream). A line ends at `\n`; a `\r`
- * before it is dropped; empty lines are skipped. Tick records as the VMs write them skip
- * `JSON.parse` (TickScanner); any other line is parsed and checked against the schema.
+ * before it is dropped; empty lines are skipped. Each line is read by parseLine (line.ts).
  *
  * A line that is not a record (not JSON, a field missing or of the wrong type, longer than
  * MAX_LINE_BYTES) goes to `onBad` and reading goes on; only a last line without a newline
@@ -121,12 +104,9 @@ export function* readLogLines(file: string, options: ReadOptions = {}): Generato
   const scanner = new TickScanner();
   const wanted = events?.map((e) => Buffer.from(`${e}"`));
   const parse = (text: string, line: number, torn: boolean): LogRecord | undefined => {
-    const fast = scanner.scan(text);
-    if (fast !== undefined) return fast;
-    const record = parseRecord(text);
-    if (typeof record !== "string") return record;
-    onBad?.(badLine(file, line, record, torn));
-    return undefined;
+    const parsed = parseLine(text, scanner);
+    if (parsed.problem !== undefined) onBad?.(badLine(file, line, parsed.problem, torn));
+    return parsed.record;
   };
   /** The record of bytes [start, stop), or undefined when bad or left out by `events`. */
   const take = (buffer: Buffer, start: number, stop: number, line: number, torn: boolean) => {

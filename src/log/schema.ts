@@ -1,4 +1,4 @@
-import type { AnyVectorClock } from "../clock/vector.js";
+import type { VectorClockValue } from "../clock/vector.js";
 import type { RejectReason } from "../wire/message.js";
 
 /** Fields every record has: the event name and the wall time in ms since the Unix epoch. */
@@ -44,8 +44,8 @@ interface TickBase extends Base {
   clock: number;
   /** Messages still waiting in the queue after this tick. */
   queue: number;
-  /** A map in a log read back; a VM's own snapshot (same JSON) in records it writes. */
-  vc: AnyVectorClock;
+  /** Vector clock after the event; a map in the log's JSON. */
+  vc: VectorClockValue;
   /** When this tick was due (ms); `t - due` is its lateness. */
   due: number;
 }

@@ -1,6 +1,6 @@
 import { type Rng, randomInt } from "../base/rng.js";
 import { lamportLocal, lamportReceive } from "../clock/clocks.js";
-import { type VcSnapshot, VectorState } from "../clock/vector.js";
+import { type VectorClockValue, VectorState } from "../clock/vector.js";
 import type { Recovered } from "../log/recover.js";
 import type { LogSink, ProcessUsage, StopRecord } from "../log/schema.js";
 import { FrameDecoder } from "../wire/fast/decode.js";
@@ -222,7 +222,7 @@ export class Machine {
     return record;
   }
 
-  #send(to: string, t: number, vc: VcSnapshot): number {
+  #send(to: string, t: number, vc: VectorClockValue): number {
     const seq = this.#nextSeq.get(to) ?? 1;
     this.#nextSeq.set(to, seq + 1);
     const msg: WireMessage = {

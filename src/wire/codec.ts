@@ -1,5 +1,4 @@
 import { Packr, Unpackr } from "msgpackr";
-import { VcSnapshot } from "../clock/vector.js";
 import { encodeOwnMessage } from "./fast/encode.js";
 import {
   FIELDS,
@@ -43,8 +42,7 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
   const fast = encodeOwnMessage(msg);
   if (fast !== undefined) return fast;
   const map: Record<string, unknown> = {};
-  for (const field of FIELDS)
-    map[field] = field === "vc" && msg.vc instanceof VcSnapshot ? msg.vc.toJSON() : msg[field];
+  for (const field of FIELDS) map[field] = field === "vc" ? msg.vc.toJSON() : msg[field];
   return packr.pack(map);
 }
 

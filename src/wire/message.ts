@@ -1,5 +1,4 @@
-import type { VectorClock } from "../clock/clocks.js";
-import type { AnyVectorClock } from "../clock/vector.js";
+import { VectorClockValue } from "../clock/vector.js";
 
 /** Wire format version carried in every message as `v`. */
 export const WIRE_VERSION = 1;
@@ -30,8 +29,8 @@ export interface WireMessage {
   seq: number;
   /** Sender's Lamport clock after the send event's increment. */
   clock: number;
-  /** Sender's vector clock after the increment (a map once decoded from a frame). */
-  vc: AnyVectorClock;
+  /** Sender's vector clock after the increment; a map in the frame. */
+  vc: VectorClockValue;
   /** Sender wall time in ms since the Unix epoch. */
   sentAt: number;
 }
@@ -143,16 +142,18 @@ function describe(x: unknown): string {
   return typeof x === "object" && x !== null ? "an object" : String(x);
 }
 
-/** Copies a vector clock into a fresh object, or says why it is not one. */
-function copyVectorClock(vc: unknown): VectorClock | string {
+/** A decoded map as a vector clock value, or why it is not one. */
+function copyVectorClock(vc: unknown): VectorClockValue | string {
   if (!(vc instanceof Map)) return "vc is not a map";
   if (vc.size > MAX_VC_ENTRIES) return `vc has more than ${MAX_VC_ENTRIES} entries`;
-  const out: VectorClock = {};
+  const ids: string[] = [];
+  const counts: number[] = [];
   for (const [id, n] of vc as Map<unknown, unknown>) {
     if (typeof id !== "string") return `vc has a key that is not a string (${describe(id)})`;
     if (!ID_PATTERN.test(id)) return "vc has a key that is not an id";
     if (!isSafeCount(n, 1, MAX_CLOCK)) return `vc[${id}] is not an integer in 1..2^52`;
-    out[id] = n;
+    ids.push(id);
+    counts.push(n);
   }
-  return out;
+  return new VectorClockValue(ids, counts);
 }

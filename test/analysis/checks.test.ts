@@ -47,6 +47,7 @@ async function analyzeEdited(
   return { result: await analyzeTrial([...files.values()].map(fileSource)), files };
 }
 
+/** A log line as JSON.parse gives it (its vector clock a map, whatever the type says). */
 const rec = (line: string) => JSON.parse(line) as LogRecord & Record<string, unknown>;
 const failing = (r: TrialAnalysis) => r.checks.filter((c) => !c.ok).map((c) => c.name);
 const check = (r: TrialAnalysis, name: string) => {
@@ -81,10 +82,12 @@ describe("checks on corrupted copies of a good log", () => {
       const lines = (vms[0] as { lines: string[] }).lines;
       line = lines.findIndex((l) => {
         const r = rec(l);
-        return r.event === "receive" && ((r.vc as Record<string, number>)[r.from as string] ?? 0) > 1;
+        return (
+          r.event === "receive" && ((r.vc as unknown as Record<string, number>)[r.from as string] ?? 0) > 1
+        );
       });
       const r = rec(lines[line] as string);
-      const vc = { ...(r.vc as Record<string, number>) };
+      const vc = { ...(r.vc as unknown as Record<string, number>) };
       vc[r.from as string] = (vc[r.from as string] as number) - 1;
       lines[line] = JSON.stringify({ ...r, vc });
     });
@@ -104,7 +107,10 @@ describe("checks on corrupted copies of a good log", () => {
       const lines = (vms[2] as { lines: string[] }).lines;
       line = lines.findIndex((l) => rec(l).event === "internal");
       const r = rec(lines[line] as string);
-      lines[line] = JSON.stringify({ ...r, vc: { ...(r.vc as Record<string, number>), "9999": 1 } });
+      lines[line] = JSON.stringify({
+        ...r,
+        vc: { ...(r.vc as unknown as Record<string, number>), "9999": 1 },
+      });
     });
     const vector = check(result, "vector");
     assert.equal(vector.violations[0]?.where, `${files.get("5003")}:${line + 1}`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { vcOf } from "../../src/clock/vector.js";
 import type { LogRecord, StartRecord } from "../../src/log/schema.js";
 import { analyzeRecords, startRecord } from "../helpers/trial-logs.js";
 
@@ -37,7 +38,7 @@ const send = (t: number, tick: number, seq: number): LogRecord => ({
   tick,
   clock: tick,
   queue: 0,
-  vc: { A: tick },
+  vc: vcOf({ A: tick }),
   to: ["B"],
   seq: [seq],
 });
@@ -61,7 +62,7 @@ const beforeCrash: LogRecord[] = [
     tick: 1,
     clock: 2,
     queue: 1,
-    vc: { A: 1, B: 1 },
+    vc: vcOf({ A: 1, B: 1 }),
     from: "A",
     seq: 1,
     msgClock: 1,
@@ -84,7 +85,7 @@ describe("inspect across a crash", () => {
         tick: 1,
         clock: 4,
         queue: 0,
-        vc: { A: 3, B: 2 },
+        vc: vcOf({ A: 3, B: 2 }),
         from: "A",
         seq: 3,
         msgClock: 3,

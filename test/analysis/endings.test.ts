@@ -6,6 +6,7 @@ import { after, describe, it } from "node:test";
 import { reportOf } from "../../src/analysis/inspect.js";
 import { makeStyle, renderText } from "../../src/analysis/render-text.js";
 import type { TrialAnalysis } from "../../src/analysis/trial.js";
+import { vcOf } from "../../src/clock/vector.js";
 import type { LogRecord, RejectRecord, StartRecord, StopRecord } from "../../src/log/schema.js";
 import { renderHtml } from "../../src/report/html.js";
 import { analyzeFolder, analyzeRecords } from "../helpers/trial-logs.js";
@@ -43,7 +44,7 @@ function start(vm: string, peer: string, rate: number, duration: number): StartR
 function ticks(vm: string, rate: number, n: number): LogRecord[] {
   return Array.from({ length: n }, (_, i) => {
     const t = (i * 1000) / rate;
-    return { event: "internal", t, due: t, tick: i + 1, clock: i + 1, queue: 0, vc: { [vm]: i + 1 } };
+    return { event: "internal", t, due: t, tick: i + 1, clock: i + 1, queue: 0, vc: vcOf({ [vm]: i + 1 }) };
   });
 }
 
@@ -216,7 +217,7 @@ describe("rejects", () => {
         tick: seq,
         clock: seq,
         queue: 0,
-        vc: { A: seq },
+        vc: vcOf({ A: seq }),
         to: ["B"],
         seq: [seq],
       });
@@ -232,7 +233,7 @@ describe("rejects", () => {
         tick: 1,
         clock: 6,
         queue: 0,
-        vc: { A: 5, B: 1 },
+        vc: vcOf({ A: 5, B: 1 }),
         from: "A",
         seq: 5,
         msgClock: 5,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { vcOf } from "../../src/clock/vector.js";
 import type { LogRecord, StartRecord } from "../../src/log/schema.js";
 import { analyzeRecords, startRecord } from "../helpers/trial-logs.js";
 
@@ -12,12 +13,12 @@ const start = (vm: string, peer: string): StartRecord =>
 // Conservation on A->B: sent 2 = received 1 + gap 1.
 const a: LogRecord[] = [
   start("A", "B"),
-  { event: "internal", t: 0, due: 0, tick: 1, clock: 1, queue: 0, vc: { A: 1 } },
-  { event: "send", t: 1000, due: 1000, tick: 2, clock: 2, queue: 0, vc: { A: 2 }, to: ["B"], seq: [1] },
+  { event: "internal", t: 0, due: 0, tick: 1, clock: 1, queue: 0, vc: vcOf({ A: 1 }) },
+  { event: "send", t: 1000, due: 1000, tick: 2, clock: 2, queue: 0, vc: vcOf({ A: 2 }), to: ["B"], seq: [1] },
   { event: "fault", t: 1000, kind: "duplicate", to: "B", seq: 1 },
-  { event: "send", t: 2000, due: 2000, tick: 3, clock: 3, queue: 0, vc: { A: 3 }, to: ["B"], seq: [2] },
+  { event: "send", t: 2000, due: 2000, tick: 3, clock: 3, queue: 0, vc: vcOf({ A: 3 }), to: ["B"], seq: [2] },
   { event: "fault", t: 2000, kind: "loss", to: "B", seq: 2 },
-  { event: "internal", t: 3000, due: 3000, tick: 4, clock: 4, queue: 0, vc: { A: 4 } },
+  { event: "internal", t: 3000, due: 3000, tick: 4, clock: 4, queue: 0, vc: vcOf({ A: 4 }) },
   {
     event: "stop",
     t: 4000,
@@ -32,7 +33,7 @@ const a: LogRecord[] = [
 ];
 const b: LogRecord[] = [
   start("B", "A"),
-  { event: "internal", t: 0, due: 0, tick: 1, clock: 1, queue: 0, vc: { B: 1 } },
+  { event: "internal", t: 0, due: 0, tick: 1, clock: 1, queue: 0, vc: vcOf({ B: 1 }) },
   {
     event: "receive",
     t: 1000.5,
@@ -40,7 +41,7 @@ const b: LogRecord[] = [
     tick: 2,
     clock: 3,
     queue: 0,
-    vc: { A: 2, B: 2 },
+    vc: vcOf({ A: 2, B: 2 }),
     from: "A",
     seq: 1,
     epoch: 1,
@@ -50,9 +51,9 @@ const b: LogRecord[] = [
   },
   { event: "reject", t: 1200, reason: "decode", detail: "not msgpack", count: 3 },
   { event: "reject", t: 1300, reason: "shape", detail: "no vc", from: "A" },
-  { event: "internal", t: 2000, due: 2000, tick: 3, clock: 4, queue: 0, vc: { A: 2, B: 3 } },
+  { event: "internal", t: 2000, due: 2000, tick: 3, clock: 4, queue: 0, vc: vcOf({ A: 2, B: 3 }) },
   { event: "gap", t: 2500, from: "A", missing: [2], epoch: 1 },
-  { event: "internal", t: 3000, due: 3000, tick: 4, clock: 5, queue: 0, vc: { A: 2, B: 4 } },
+  { event: "internal", t: 3000, due: 3000, tick: 4, clock: 5, queue: 0, vc: vcOf({ A: 2, B: 4 }) },
   {
     event: "stop",
     t: 4000,

@@ -1,5 +1,6 @@
 import { Packr } from "msgpackr";
 import { createRng, type Rng, randomInt } from "../../src/base/rng.js";
+import { vcOf } from "../../src/clock/vector.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import type { WireMessage } from "../../src/wire/message.js";
 import { formsOf, type MapForm, packedMessage, type StringForm, write } from "../wire/forms.js";
@@ -113,7 +114,7 @@ export class BadFrames {
       epoch: 7,
       seq,
       clock: seq,
-      vc: { [this.peer]: seq },
+      vc: vcOf({ [this.peer]: seq }),
       sentAt: 1,
     };
   }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import * as zmq from "zeromq";
+import { vcOf } from "../../src/clock/vector.js";
 import type { LogRecord, RejectRecord, StartRecord } from "../../src/log/schema.js";
 import { encodeMessage } from "../../src/wire/codec.js";
 import { freePorts, killAll, othersOf, startCli } from "../helpers/processes.js";
@@ -129,7 +130,7 @@ describe("crash and restart", () => {
         epoch: oldEpoch,
         seq: 1,
         clock: 1,
-        vc: {},
+        vc: vcOf({}),
         sentAt: 0,
       }),
     );

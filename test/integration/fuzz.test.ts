@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import * as zmq from "zeromq";
 import { summarize } from "../../src/analysis/series.js";
+import { vcOf } from "../../src/clock/vector.js";
 import type { LogRecord, StopRecord, TickRecord } from "../../src/log/schema.js";
 import { lengthPrefixed } from "../../src/transport/framing.js";
 import { MESSAGE_PATH } from "../../src/transport/http.js";
@@ -242,7 +243,7 @@ function floodFrames(n: number, self: string, peer: string): Uint8Array[] {
         epoch: 7,
         seq: 1,
         clock: 1,
-        vc: { [from]: 1 },
+        vc: vcOf({ [from]: 1 }),
         sentAt: 1,
       });
     }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import * as zmq from "zeromq";
 import { createRng, deriveSeed, randomInt } from "../../src/base/rng.js";
+import { vcOf } from "../../src/clock/vector.js";
 import { type Located, readLog } from "../../src/log/reader.js";
 import type { RejectRecord, StartRecord, StopRecord, TickRecord } from "../../src/log/schema.js";
 import { chooseRate, DEFAULT_RATE } from "../../src/vm/rate.js";
@@ -164,7 +165,7 @@ describe("three VM processes on ZeroMQ", { timeout: 60_000 }, () => {
         epoch: 1,
         seq: 1,
         clock: 1_000_000,
-        vc: { [String(peer)]: 1 },
+        vc: vcOf({ [String(peer)]: 1 }),
         sentAt: Date.now(),
       }),
     );

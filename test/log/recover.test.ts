@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { cutTornTail, findUnfinishedLog, recoverLog } from "../../src/log/recover.js";
+import { startRecord } from "../helpers/trial-logs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "clocklab-recover-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const line = (r: object) => `${JSON.stringify(r)}\n`;
-const start = { event: "start", t: 1, vm: "5003", epoch: 100 };
+const start = startRecord("5003", "5001", { t: 1, epoch: 100 });
 const tick = (n: number, clock: number, extra: object = {}) => ({
   event: "internal",
   t: 1 + n,
@@ -20,6 +21,9 @@ const tick = (n: number, clock: number, extra: object = {}) => ({
   vc: { "5003": n },
   ...extra,
 });
+
+/** What a receive record has beyond a tick's fields (but its sender, seq and epoch). */
+const arrival = { event: "receive", msgClock: 1, sentAt: 1, arrivedAt: 1 };
 
 describe("recovering a crashed VM's log", () => {
   it("finds the log without a stop record, ignores a finished one", () => {
@@ -35,11 +39,11 @@ describe("recovering a crashed VM's log", () => {
     const file = join(dir, "trial-3_vm-5003_rate-4.jsonl");
     const body =
       line(start) +
-      line({ ...tick(1, 5), event: "receive", from: "5001", seq: 1, epoch: 7 }) +
-      line({ ...tick(2, 6), event: "receive", from: "5002", seq: 1, epoch: 9 }) +
+      line({ ...tick(1, 5), ...arrival, from: "5001", seq: 1, epoch: 7 }) +
+      line({ ...tick(2, 6), ...arrival, from: "5002", seq: 1, epoch: 9 }) +
       line({ event: "gap", t: 4, from: "5001", missing: [2, 3], epoch: 7 }) +
-      line({ ...tick(3, 9), event: "receive", from: "5001", seq: 4, epoch: 7 }) +
-      line({ ...tick(4, 10), event: "receive", from: "5002", seq: 1, epoch: 12 });
+      line({ ...tick(3, 9), ...arrival, from: "5001", seq: 4, epoch: 7 }) +
+      line({ ...tick(4, 10), ...arrival, from: "5002", seq: 1, epoch: 12 });
     writeFileSync(file, `${body}{"event":"internal","t":7,"ti`);
     const r = recoverLog(file);
     assert.equal(r.epoch, 100);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createRng, randomInt } from "../../src/base/rng.js";
-import { VcSnapshot } from "../../src/clock/vector.js";
+import { VectorClockValue, vcOf } from "../../src/clock/vector.js";
 import { TickScanner, wallTimeValue } from "../../src/log/fast/scan.js";
 import { vcJson } from "../../src/log/fast/serialize.js";
 import { TICK_FIELDS } from "../../src/log/schema.js";
@@ -48,11 +48,11 @@ describe("recordLine and TickScanner", () => {
 
   it("orders a snapshot's ids as JSON.stringify orders the map form, and omits zero entries", () => {
     const ids = ["b", "5001", "a.1", "10", "0", "007", "4294967295", "4294967294"];
-    const snapshot = new VcSnapshot(ids, [1, 2, 3, 4, 5, 0, 7, 8]);
+    const snapshot = new VectorClockValue(ids, [1, 2, 3, 4, 5, 0, 7, 8]);
     assert.equal(vcJson(snapshot), JSON.stringify(snapshot.toJSON()));
     assert.equal(
       vcJson(
-        new VcSnapshot(
+        new VectorClockValue(
           ids,
           ids.map(() => 0),
         ),
@@ -62,7 +62,15 @@ describe("recordLine and TickScanner", () => {
   });
 
   it("writes non-finite numbers as null, as JSON does", () => {
-    const record = { event: "internal", t: Number.NaN, tick: 1, due: 0, clock: 1, vc: {}, queue: 0 } as const;
+    const record = {
+      event: "internal",
+      t: Number.NaN,
+      tick: 1,
+      due: 0,
+      clock: 1,
+      vc: vcOf({}),
+      queue: 0,
+    } as const;
     assert.equal(recordLine(record), JSON.stringify(record));
   });
 });

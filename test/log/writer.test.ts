@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { SetupError } from "../../src/base/errors.js";
+import { vcOf } from "../../src/clock/vector.js";
 import { formatRate, logFileName, parseLogFileName } from "../../src/log/paths.js";
 import { BadLineError, readLog } from "../../src/log/reader.js";
 import { openLogFile } from "../../src/log/writer.js";
@@ -22,7 +23,7 @@ describe("log files", () => {
   it("writes each record as one complete line, available before the next call returns", () => {
     const path = join(dir, "a.jsonl");
     const sink = openLogFile(path);
-    sink.write({ event: "internal", t: 1, tick: 1, due: 1, clock: 1, queue: 0, vc: { a: 1 } });
+    sink.write({ event: "internal", t: 1, tick: 1, due: 1, clock: 1, queue: 0, vc: vcOf({ a: 1 }) });
     // Visible to another reader at once: nothing is buffered in the process.
     assert.equal(readFileSync(path, "utf8").split("\n").length, 2);
     sink.write({ event: "gap", t: 2, from: "b", missing: [3] });

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { vcOf } from "../../src/clock/vector.js";
 import type {
   PeerAddress,
   Transport,
@@ -37,7 +38,7 @@ const frameOf = (n: number) => Uint8Array.from(Buffer.from(`frame-${n}`));
 
 /** Message n (seq n) from `from` to `to`, encoded as a VM would send it. */
 const messageOf = (from: string, to: string, seq: number, epoch = 1) =>
-  encodeMessage({ v: 1, from, to, epoch, seq, clock: seq, vc: { [from]: seq }, sentAt: seq });
+  encodeMessage({ v: 1, from, to, epoch, seq, clock: seq, vc: vcOf({ [from]: seq }), sentAt: seq });
 
 /**
  * The seqs a receiving VM would queue, in order: each frame decoded and passed through the

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Rng } from "../../src/base/rng.js";
-import { plainVc } from "../../src/clock/vector.js";
+import { plainVc, vcOf } from "../../src/clock/vector.js";
 import { warmUp } from "../../src/host/warm-up.js";
 import type { LogRecord, ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
@@ -33,7 +33,16 @@ function machineWith(draws: number[], extra: Partial<MachineConfig> = {}) {
 }
 
 const incoming = (seq: number, clock: number) =>
-  encodeMessage({ v: 1, from: "5002", to: "5001", epoch: 1, seq, clock, vc: { "5002": clock }, sentAt: 5 });
+  encodeMessage({
+    v: 1,
+    from: "5002",
+    to: "5001",
+    epoch: 1,
+    seq,
+    clock,
+    vc: vcOf({ "5002": clock }),
+    sentAt: 5,
+  });
 
 describe("machine", () => {
   it("stamps a send with the clock after its increment, one record for a broadcast", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { vcOf } from "../../src/clock/vector.js";
 import type { WireMessage } from "../../src/wire/message.js";
 import { MAX_SEQ_AHEAD, ReorderBuffer, type ReorderOutput } from "../../src/wire/reorder.js";
 
@@ -10,7 +11,7 @@ const msg = (seq: number, epoch = 100, from = "5002"): WireMessage => ({
   epoch,
   seq,
   clock: seq,
-  vc: { [from]: seq },
+  vc: vcOf({ [from]: seq }),
   sentAt: 0,
 });
 /** Compact view of outputs: "d3" delivered seq 3, "x3" duplicate, "s3" stale, "g1,2" gap. */

@@ -1,4 +1,4 @@
-import { VcLayout, VcSnapshot } from "../../clock/vector.js";
+import { VcLayout, VectorClockValue } from "../../clock/vector.js";
 import type { InternalRecord, ReceiveRecord, SendRecord, TickRecord } from "../schema.js";
 
 /**
@@ -8,7 +8,7 @@ import type { InternalRecord, ReceiveRecord, SendRecord, TickRecord } from "../s
  * (fast/serialize.ts) writes: TICK_FIELDS's order, no spaces, plain strings, no zero vc entries,
  * counts as plain digits; anything else it gives up on, for the caller (log/reader.ts) to parse
  * with `JSON.parse` and check with `recordProblem`: never a second grammar, and what it returns
- * is a record of the schema. The vector clock comes back as a VcSnapshot whose ids array is
+ * is a record of the schema. The vector clock comes back as a value whose ids array is
  * shared by the lines that list the same ids, so checks can compare clocks slot by slot.
  *
  * Each kind's fields are read in TICK_FIELDS's order written out by hand: a loop over the list
@@ -96,7 +96,7 @@ export class TickScanner {
     };
   }
 
-  #vc(): VcSnapshot {
+  #vc(): VectorClockValue {
     this.#expect("{");
     const counts: number[] = [];
     const layout = this.#layout;
@@ -123,7 +123,7 @@ export class TickScanner {
     }
     if (ids === undefined && layout.ids.length !== counts.length) ids = layout.ids.slice(0, counts.length);
     if (ids !== undefined) this.#layout = new VcLayout(ids);
-    return new VcSnapshot(this.#layout, counts);
+    return new VectorClockValue(this.#layout, counts);
   }
 
   /** `key` (with the comma before it) and the number after it. */

@@ -1,20 +1,20 @@
-import { VcSnapshot } from "../../clock/vector.js";
+import type { VectorClockValue } from "../../clock/vector.js";
 import { FIELDS, MAX_ID_LENGTH, type WireMessage } from "../message.js";
 
 const KEYS = FIELDS.map((k) => Buffer.from(k));
 
 /**
- * Fast path of msgpackr for a VM's own messages (vector clock as a snapshot): writes straight
+ * Fast path of msgpackr for a VM's own messages: writes straight
  * into bytes the bytes msgpackr writes for the map form (checked in the tests), the general
  * path of encodeMessage (wire/codec.ts). A fixmap of FIELDS in their order (the general path
  * packs them in that order too), each number in msgpack's smallest unsigned form or as a
  * float64, the vector clock's keys in the order of the map form. Several times faster than
  * building that map and packing it, which is on every send. Returns undefined for anything
- * else (a map-form clock, a non-ASCII or long string, a negative integer), for msgpackr to write.
+ * else (a clock of over 15 ids, a non-ASCII or long string, a negative integer), for msgpackr to write.
  */
 export function encodeOwnMessage(msg: WireMessage): Uint8Array | undefined {
   const vc = msg.vc;
-  if (!(vc instanceof VcSnapshot) || vc.ids.length > 15) return undefined;
+  if (vc.ids.length > 15) return undefined;
   // Keys and numbers take at most 80 bytes, each id 2 + its length, each clock entry that + 9.
   const id = 2 + MAX_ID_LENGTH;
   const out = new Writer(80 + 2 * id + vc.ids.length * (id + 9));
@@ -74,8 +74,8 @@ class Writer {
     return true;
   }
 
-  /** A snapshot as msgpackr writes its map form: non-zero entries in the map form's key order. */
-  vc(vc: VcSnapshot): boolean {
+  /** A clock as msgpackr writes its map form: non-zero entries in the map form's key order. */
+  vc(vc: VectorClockValue): boolean {
     const order = vc.layout.order;
     let entries = 0;
     for (const slot of order) if ((vc.counts[slot] as number) !== 0) entries += 1;
