@@ -14,6 +14,7 @@ const LAYERS = [
   "run", // the orchestrator of real VM processes, configs, run.json
   "sim", // the same VMs in virtual time
   "sweep", // grids of simulated experiments
+  "live", // the live page's server (run --ui) and the run list (serve)
   "cli", // commands: the one place that knows flag names
   "bench", // npm run bench
 ];
@@ -49,13 +50,24 @@ module.exports = {
         "the diagram's browser code is bundled alone: of the Node side it imports only the data format they share",
       severity: "error",
       from: { path: "^src/report/diagram/client/" },
-      to: { path: "^src/", pathNot: "^src/report/diagram/(client/|format\\.ts$)" },
+      to: { path: "^src/", pathNot: "^src/report/diagram/(client/|format\\.ts$|build\\.ts$)" },
+    },
+    {
+      name: "live-client-stays-in-browser",
+      comment:
+        "the live page's browser code is bundled alone: it imports the diagram's browser code, the data format and builder, and the stream's protocol",
+      severity: "error",
+      from: { path: "^src/live/client/" },
+      to: {
+        path: "^src/",
+        pathNot: "^src/(live/client/|live/protocol\\.ts$|report/diagram/(client/|format\\.ts$|build\\.ts$))",
+      },
     },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "^src/report/diagram/client/.*\\.d\\.ts$" },
+    exclude: { path: "^src/(report/diagram|live)/client/.*\\.d\\.ts$" },
   },
 };

@@ -11,6 +11,7 @@ import { loadKeys, writeKeys } from "../transport/curve.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
 import { hostInfo, type Manifest, writeManifest } from "./manifest.js";
+import type { RunObserver } from "./observer.js";
 import { checkPortsFree, ephemeralRange, runPorts } from "./ports.js";
 import { LogTail } from "./tail.js";
 import { type CliEntry, experimentDir, type RunningVm, spawnTrial, stopAll } from "./trial.js";
@@ -28,6 +29,8 @@ export interface RunEnvironment {
   /** Seconds between plain progress lines. @default 5 */
   plainEveryS?: number;
   command: string[];
+  /** Follows the run besides the terminal (the live page); gets every VM's log lines. */
+  observer?: RunObserver;
 }
 
 export interface RunResult {
@@ -37,6 +40,8 @@ export interface RunResult {
 }
 
 const FRAME_MS = 200;
+/** How often an observer gets new log lines: often enough for a page to draw a tick as it happens. */
+const FEED_MS = 50;
 
 /** A run folder's time stamp, e.g. 20261121-235529 (local time). */
 export function runStamp(d: Date): string {
@@ -91,6 +96,8 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   };
   writeManifest(runDir, manifest);
   if (run.runDir === undefined) pointLatest(runDir);
+  const { observer } = env;
+  observer?.runStarted(runDir, manifest);
   const ids = Array.from({ length: most }, (_, i) => String(run.basePort + i));
   const curveDir = run.curve === undefined ? undefined : (run.curve.dir ?? join(runDir, "keys"));
   if (curveDir !== undefined) {
@@ -112,24 +119,51 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   );
   const view = env.tty === undefined ? undefined : new InPlace(env.tty.write);
 
-  outer: for (const exp of run.experiments) {
+  let index = 0;
+  outer: for (const [experimentIndex, exp] of run.experiments.entries()) {
     const dir = experimentDir(runDir, exp);
     makeDir(dir, "logDir");
-    for (let trial = 1; trial <= exp.trials; trial++) {
+    for (let trial = 1; trial <= exp.trials; trial++, index++) {
       if (env.signal.aborted) break outer;
       const spawnedAt = Date.now();
       const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt, curveDir);
       manifest.trials.push(record);
       writeManifest(runDir, manifest);
-      const tails = vms.map((v) => new LogTail(v.entry.log, v.entry.vm, v.entry.rate, v.planned));
+      const collect = observer !== undefined;
+      const tails = vms.map((v) => new LogTail(v.entry.log, v.entry.vm, v.entry.rate, v.planned, collect));
+      const trialS = trialSeconds(run, exp.durationS);
+      let done = false;
       const frame = () => ({
         experiment: exp.name,
         trial,
         trials: exp.trials,
         vms: tails.map((t) => t.poll()),
-        elapsedS: doneS + (Date.now() - spawnedAt) / 1000,
+        elapsedS: doneS + (done ? trialS : (Date.now() - spawnedAt) / 1000),
         totalS,
+        trialElapsedS: (Date.now() - spawnedAt) / 1000,
+        trialS,
+        done,
       });
+      const trialIndex = index;
+      const feed = () => {
+        for (const t of tails) {
+          t.poll();
+          const lines = t.take();
+          if (lines.length > 0) observer?.lines(trialIndex, t.state.vm, lines, t.upTo);
+        }
+      };
+      observer?.trialStarted({
+        index,
+        experiment: exp.name,
+        experimentIndex,
+        trial,
+        trials: exp.trials,
+        dir,
+        startAt: record.startAt,
+        durationS: exp.durationS,
+        vms: vms.map((v) => ({ id: v.entry.vm, rate: v.entry.rate, planned: v.planned, log: v.entry.log })),
+      });
+      const feeding = observer === undefined ? undefined : setInterval(feed, FEED_MS);
       let lastPlain = 0;
       const tick = setInterval(() => {
         if (view !== undefined) view.draw(renderLive(frame()));
@@ -143,6 +177,9 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
       await Promise.all(vms.map((v) => v.exited));
       env.signal.removeEventListener("abort", onAbort);
       clearInterval(tick);
+      clearInterval(feeding);
+      if (observer !== undefined) feed();
+      done = true;
       if (view !== undefined) {
         view.draw(renderLive(frame()));
         view.release();
@@ -154,6 +191,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
       record.failed = failed.length > 0;
       failedVms += failed.length;
       writeManifest(runDir, manifest);
+      observer?.trialEnded(trialIndex);
       if (failed.length > 0 && run.onFailure === "stop") break outer;
     }
   }
@@ -171,10 +209,13 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
   }
   manifest.checksPassed = report.ok;
   writeManifest(runDir, manifest);
+  let html: string | undefined;
   if (run.html) {
     const { renderCharts, writeHtml } = await loadReport();
-    io.out(`report: ${writeHtml(join(runDir, "report.html"), report, await renderCharts(report))}`);
+    html = writeHtml(join(runDir, "report.html"), report, await renderCharts(report));
+    io.out(`report: ${html}`);
   }
+  observer?.runEnded(manifest.status, html);
   io.out(`logs: ${runDir}${run.runDir === undefined ? ` (also ${latestLink(run.logDir)})` : ""}`);
   const code = env.signal.aborted ? 130 : failedVms > 0 || !report.ok ? 1 : 0;
   return { code, runDir, manifest };

@@ -13,6 +13,10 @@ export interface VmLive {
   received: number;
   rejected: number;
   stopped: boolean;
+  /** Clock values skipped by the latest jump (a receive that moved the clock by more than 1), 0 before any. */
+  lastJump: number;
+  /** Seconds into the trial of that jump. */
+  lastJumpAtS: number;
 }
 
 /**
@@ -24,13 +28,22 @@ export class LogTail {
   #offset = 0;
   #partial = "";
   readonly #buffer = Buffer.alloc(1 << 16);
+  #prevClock = 0;
+  #startAt = 0;
+  /** Start, tick and stop lines read since the last `take`, when someone takes them. */
+  readonly #taken: string[] | undefined;
 
+  /**
+   * @param collect keep the start, tick and stop lines for `take` (the live page's feed)
+   */
   constructor(
     readonly file: string,
     vm: string,
     rate: number,
     planned: number,
+    collect = false,
   ) {
+    this.#taken = collect ? [] : undefined;
     this.state = {
       vm,
       rate,
@@ -42,7 +55,21 @@ export class LogTail {
       received: 0,
       rejected: 0,
       stopped: false,
+      lastJump: 0,
+      lastJumpAtS: 0,
     };
+  }
+
+  /** Bytes of the log read as whole lines so far. */
+  get upTo(): number {
+    return this.#offset - Buffer.byteLength(this.#partial);
+  }
+
+  /** The start, tick and stop lines read since the last call (with `collect`), oldest first. */
+  take(): string[] {
+    const taken = this.#taken;
+    if (taken === undefined || taken.length === 0) return [];
+    return taken.splice(0, taken.length);
   }
 
   poll(): VmLive {
@@ -71,17 +98,26 @@ export class LogTail {
       return; // a torn line; the checks report it later
     }
     const s = this.state;
+    const keep = () => this.#taken?.push(line);
     // One case per kind of the schema: a kind added there fails to compile here until handled.
     switch (r.event) {
       case "start":
         s.rate = r.rate;
         s.planned = r.ticksPlanned;
+        this.#startAt = r.startAt;
+        // A restarted VM resumes its clocks from its log: its next value follows the last one.
+        if (r.recovered === undefined) this.#prevClock = 0;
+        keep();
         return;
       case "send":
         s.sent += r.to.length;
         break;
       case "receive":
         s.received += 1;
+        if (r.clock - this.#prevClock > 1) {
+          s.lastJump = r.clock - this.#prevClock - 1;
+          s.lastJumpAtS = (r.t - this.#startAt) / 1000;
+        }
         break;
       case "internal":
         break;
@@ -94,6 +130,7 @@ export class LogTail {
         return;
       case "stop":
         s.stopped = true;
+        keep();
         return;
       default: {
         // Compiles only while every kind has its case. At run time a line of a kind this build
@@ -106,5 +143,7 @@ export class LogTail {
     s.ticks = r.tick;
     s.clock = r.clock;
     s.queue = r.queue;
+    this.#prevClock = r.clock;
+    keep();
   }
 }

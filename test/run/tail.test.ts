@@ -8,10 +8,11 @@ import { LogTail } from "../../src/run/tail.js";
 const dir = mkdtempSync(join(tmpdir(), "clocklab-tail-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const line = (r: object) => `${JSON.stringify(r)}\n`;
+
 describe("LogTail", () => {
   it("counts a coalesced reject record as the rejects it stands for, across polls and a split line", () => {
     const file = join(dir, "trial-1_vm-5001_rate-2.jsonl");
-    const line = (r: object) => `${JSON.stringify(r)}\n`;
     writeFileSync(file, line({ event: "reject", t: 1, reason: "decode", detail: "x" }));
     const tail = new LogTail(file, "5001", 2, 10);
     assert.equal(tail.poll().rejected, 1);
@@ -26,7 +27,7 @@ describe("LogTail", () => {
     const file = join(dir, "trial-1_vm-5002_rate-1.jsonl");
     const vc = { 5002: 1 };
     const records = [
-      { event: "start", t: 0, vm: "5002", rate: 3, ticksPlanned: 12 },
+      { event: "start", t: 0, vm: "5002", rate: 3, ticksPlanned: 12, startAt: 1 },
       { event: "internal", t: 1, due: 1, tick: 1, clock: 1, queue: 0, vc },
       { event: "send", t: 2, due: 2, tick: 2, clock: 2, queue: 1, vc, to: ["5001", "5003"], seq: [1, 1] },
       { event: "fault", t: 2, kind: "loss", to: "5003", seq: 1 },
@@ -39,9 +40,42 @@ describe("LogTail", () => {
     ];
     writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
     const tail = new LogTail(file, "5002", 1, 1);
-    const live = { vm: "5002", rate: 3, planned: 12, ticks: 4, clock: 10, queue: 1 };
+    // The receive took the clock from 2 to 9: 6 values skipped, 2 ms after the first tick's deadline.
+    const live = {
+      vm: "5002",
+      rate: 3,
+      planned: 12,
+      ticks: 4,
+      clock: 10,
+      queue: 1,
+      lastJump: 6,
+      lastJumpAtS: 0.002,
+    };
     assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: false });
     appendFileSync(file, `${JSON.stringify({ event: "stop", t: 9, ticks: 4, rejected: 2 })}\n`);
     assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: true });
+  });
+
+  it("hands an observer the start, tick and stop lines, and the bytes read as whole lines", () => {
+    const file = join(dir, "trial-1_vm-5003_rate-1.jsonl");
+    const vc = { 5003: 1 };
+    const start = line({ event: "start", t: 0, vm: "5003", rate: 1, ticksPlanned: 2, startAt: 0 });
+    const tick = line({ event: "internal", t: 1, due: 1, tick: 1, clock: 1, queue: 0, vc });
+    const reject = line({ event: "reject", t: 2, reason: "decode", detail: "x" });
+    const half = line({ event: "internal", t: 3, due: 3, tick: 2, clock: 2, queue: 0, vc });
+    writeFileSync(file, start + tick + reject + half.slice(0, 10));
+    const tail = new LogTail(file, "5003", 1, 2, true);
+    tail.poll();
+    assert.deepEqual(tail.take(), [start.trimEnd(), tick.trimEnd()]);
+    assert.deepEqual(tail.take(), []);
+    assert.equal(tail.upTo, Buffer.byteLength(start + tick + reject));
+    appendFileSync(file, half.slice(10));
+    tail.poll();
+    assert.deepEqual(tail.take(), [half.trimEnd()]);
+    assert.equal(tail.upTo, Buffer.byteLength(start + tick + reject + half));
+    // Without `collect`, nothing is kept for an observer.
+    const quiet = new LogTail(file, "5003", 1, 2);
+    quiet.poll();
+    assert.deepEqual(quiet.take(), []);
   });
 });

@@ -11,14 +11,17 @@ import { SetupError } from "../../base/errors.js";
 export const BUNDLE_URL = new URL("../../../dist/client/diagram.js", import.meta.url);
 
 /** The browser code's sources, when this runs from a checkout (beside this file as .ts). */
-const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
+export const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
 
 /**
  * The diagram's browser script, built from src/report/diagram/client by `npm run build`.
  * Run from source, a bundle older than a client source is refused: a page drawn by yesterday's
  * code would pass or fail tests for the wrong reason.
  */
-export function clientBundle(path = fileURLToPath(BUNDLE_URL), sources = CLIENT_DIR): string {
+export function clientBundle(
+  path = fileURLToPath(BUNDLE_URL),
+  sources: string | readonly string[] = CLIENT_DIR,
+): string {
   let built: number;
   let text: string;
   try {
@@ -30,12 +33,16 @@ export function clientBundle(path = fileURLToPath(BUNDLE_URL), sources = CLIENT_
       { cause: err },
     );
   }
-  const stale = existsSync(sources)
-    ? readdirSync(sources).filter((f) => f.endsWith(".ts") && statSync(join(sources, f)).mtimeMs > built)
-    : [];
+  const stale = (typeof sources === "string" ? [sources] : sources).flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".ts") && statSync(join(dir, f)).mtimeMs > built)
+          .map((f) => `${f} in ${dir}`)
+      : [],
+  );
   if (stale.length > 0) {
     throw new SetupError(
-      `report: the space-time diagram's script ${path} is older than ${stale.join(", ")} in ${sources}: run \`npm run build\``,
+      `report: the browser script ${path} is older than ${stale.join(", ")}: run \`npm run build\``,
     );
   }
   return text;

@@ -17,6 +17,8 @@ const SHOWN_RESULTS = 40;
 export interface TrialSource {
   /** Tick events a trial carries at most. */
   limitPerTrial: number;
+  /** Trials still running: a message not received yet may be in flight. */
+  live?: boolean;
   count(): number;
   trial(i: number): TrialDiagram;
 }
@@ -92,7 +94,7 @@ export function mount(root: HTMLElement, data: TrialSource): Mounted {
     const drawn = draw(g, scene, height(), s.maxSpan);
     const { view, d } = s;
     range.textContent = rangeText(view, d);
-    note.textContent = noteText(drawn, d, data.limitPerTrial);
+    note.textContent = noteText(drawn, d, data.limitPerTrial, data.live === true);
     Object.assign(root.dataset, {
       trial: `${d.experiment}/${d.trial}`,
       from: (view.from / 1000).toFixed(3),

@@ -12,7 +12,7 @@ export const rangeText = (view: View, d: TrialDiagram) =>
   `showing ${seconds(Math.max(0, view.from), 10)} to ${seconds(Math.min(view.to, endOf(d)), 10)} of ${seconds(endOf(d), 10)}`;
 
 /** The note under the drawing: what the frame left out and why, and what the page carries. */
-export function noteText(drawn: Drawn, d: TrialDiagram, limitPerTrial: number): string {
+export function noteText(drawn: Drawn, d: TrialDiagram, limitPerTrial: number, live = false): string {
   const parts: string[] = [];
   if (!drawn.arrows)
     parts.push(
@@ -24,7 +24,11 @@ export function noteText(drawn: Drawn, d: TrialDiagram, limitPerTrial: number): 
     parts.push(
       `Lamport values are written where they fit (${drawn.labels} of the ${drawn.visible} events in view; hover over an event for its own): zoom in to read every one.`,
     );
-  if (drawn.unreceived > 0) {
+  if (drawn.unreceived > 0 && live) {
+    parts.push(
+      `Dashed: ${plural(drawn.unreceived, "message")} sent in view and not received yet (in flight, or waiting in the receiver's queue; when a trial has ended, still queued at its end or lost).`,
+    );
+  } else if (drawn.unreceived > 0) {
     const later = d.omitted > 0 ? ", or received after the last event this page carries" : "";
     parts.push(
       `Dashed: ${plural(drawn.unreceived, "message")} sent in view and never received in the trial (still in the receiver's queue when it ended, or lost${later}).`,

@@ -1,0 +1,163 @@
+import { type Mounted, mount } from "../../report/diagram/client/mount.js";
+import { ROOT_ID } from "../../report/diagram/format.js";
+import {
+  EVENTS,
+  type LiveEnd,
+  type LiveRecords,
+  type LiveRun,
+  type LiveTrial,
+  type LiveTrialEnd,
+} from "../protocol.js";
+import { endedTrial } from "./ended.js";
+import { machinesTable } from "./machines.js";
+import { LiveStore } from "./store.js";
+
+/** Milliseconds between redraws of the machines' table (the diagram redraws every frame). */
+const TABLE_MS = 250;
+/** Delays kept for the bench: record written to event drawn, in ms. */
+const KEPT_DELAYS = 100_000;
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement;
+
+/** What the page measures of itself, for tests and the bench (window.clocklabLive). */
+interface Measured {
+  delays: number[];
+}
+
+function start(): void {
+  const root = byId(ROOT_ID);
+  const status = byId("lv-status");
+  const findings = byId("lv-findings");
+  const placeholder = findings.firstElementChild ?? document.createElement("p");
+  const measured: Measured = { delays: [] };
+  (window as unknown as { clocklabLive: Measured }).clocklabLive = measured;
+  let run: LiveRun | undefined;
+  let store = new LiveStore(1);
+  let mounted: Mounted | undefined;
+  let shown = -1;
+  let frame = 0;
+  let lastTable = 0;
+  let fed: { t: number }[] = [];
+
+  const setStatus = (text: string, cls = "") => {
+    status.textContent = text;
+    status.className = `lv-status ${cls}`;
+    document.body.dataset.status = cls || "running";
+  };
+
+  const current = () => store.trials[store.trials.length - 1];
+
+  const drawProgress = () => {
+    const t = current();
+    if (run === undefined || t === undefined) return;
+    const planned = t.now.reduce((n, v) => n + v.planned, 0);
+    const done =
+      t.end !== undefined
+        ? 1
+        : planned > 0
+          ? t.now.reduce((n, v) => n + Math.min(v.ticks, v.planned), 0) / planned
+          : 0;
+    const total = run.experiments.reduce((n, e) => n + e.trials, 0);
+    const whole = (t.meta.index + done) / Math.max(1, total);
+    const exp = t.meta.experiment === "." ? "" : `${t.meta.experiment} · `;
+    byId("lv-trial-label").textContent = `${exp}trial ${t.meta.trial} of ${t.meta.trials}`;
+    byId("lv-trial-bar").style.width = `${(done * 100).toFixed(1)}%`;
+    byId("lv-trial-pct").textContent = t.end !== undefined ? "done" : `${Math.floor(done * 100)}%`;
+    byId("lv-run-label").textContent = `run: ${run.experiments.map((e) => e.name).join(", ")}`;
+    byId("lv-run-bar").style.width = `${(whole * 100).toFixed(1)}%`;
+    byId("lv-run-pct").textContent =
+      `${Math.floor(whole * 100)}% (${t.meta.index + (t.end !== undefined ? 1 : 0)} of ${total} trials done)`;
+  };
+
+  const drawTable = () => {
+    const t = store.trials[shown] ?? current();
+    if (t === undefined) return;
+    const nowS = Math.max(0, (t.lastT - t.meta.t0) / 1000);
+    byId("lv-vms").replaceChildren(machinesTable(t.now, nowS));
+  };
+
+  const render = () => {
+    frame = 0;
+    const { changed, fed: records } = store.flush();
+    for (const i of changed) mounted?.changed(i);
+    document.body.dataset.received = String(store.received);
+    drawProgress();
+    if (performance.now() - lastTable > TABLE_MS) {
+      lastTable = performance.now();
+      drawTable();
+    }
+    fed = records;
+    // The diagram draws in its own animation frame, queued by `changed` before this one.
+    requestAnimationFrame(() => {
+      const now = Date.now();
+      for (const r of fed) if (measured.delays.length < KEPT_DELAYS) measured.delays.push(now - r.t);
+      fed = [];
+    });
+  };
+  const later = () => {
+    if (frame === 0) frame = requestAnimationFrame(render);
+  };
+
+  const source = {
+    live: true,
+    get limitPerTrial() {
+      return store.limitPerTrial;
+    },
+    count: () => store.trials.length,
+    trial: (i: number) => store.diagram(i),
+  };
+
+  const events = new EventSource(`/${"events"}`);
+  events.addEventListener(EVENTS.run, (e) => {
+    // Also after a reconnect: the stream tells the whole story again, so start over.
+    run = JSON.parse((e as MessageEvent).data) as LiveRun;
+    store = new LiveStore(run.limitPerTrial);
+    mounted = undefined;
+    shown = -1;
+    root.replaceChildren();
+    findings.replaceChildren(placeholder);
+    byId("lv-run").textContent = `${run.folder} · ${run.transport}`;
+    setStatus("running");
+  });
+  events.addEventListener(EVENTS.trial, (e) => {
+    const meta = JSON.parse((e as MessageEvent).data) as LiveTrial;
+    store.addTrial(meta);
+    if (mounted === undefined) {
+      mounted = mount(root, source);
+      shown = meta.index;
+    } else mounted.changed(meta.index);
+    shown = meta.index;
+    later();
+  });
+  events.addEventListener(EVENTS.records, (e) => {
+    store.add(JSON.parse((e as MessageEvent).data) as LiveRecords);
+    later();
+  });
+  events.addEventListener(EVENTS.trialEnd, (e) => {
+    const end = JSON.parse((e as MessageEvent).data) as LiveTrialEnd;
+    const t = store.trials[end.index];
+    if (t === undefined) return;
+    t.end = end;
+    if (findings.querySelector(".lv-trial-end") === null) findings.replaceChildren();
+    findings.append(endedTrial(t.meta, end));
+    later();
+  });
+  events.addEventListener(EVENTS.end, (e) => {
+    const end = JSON.parse((e as MessageEvent).data) as LiveEnd;
+    events.close();
+    render();
+    drawTable();
+    if (end.report !== null) {
+      setStatus(`run ${end.status}: opening its report…`, "ended");
+      // The same address serves the report now: it stays on screen after the server stops.
+      location.reload();
+    } else setStatus(`run ${end.status} (no report was written: --no-html)`, "ended");
+  });
+  events.addEventListener("error", () => {
+    if (events.readyState === EventSource.CLOSED)
+      setStatus("disconnected: the run's server has stopped", "lost");
+    else setStatus("reconnecting…", "lost");
+  });
+}
+
+start();
