@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import type { FaultFlags } from "../run/vm-args.js";
-import { type FaultSpec, parseLatency, parsePartitions, parseProbability } from "../transport/faults.js";
+import { type FaultFlags, faultSpecFrom } from "../run/vm-args.js";
 
-export type { FaultFlags };
+export { type FaultFlags, faultSpecFrom };
 
 /** Adds the fault-injection flags to a command. */
 export function addFaultOptions(command: Command): Command {
@@ -15,14 +14,4 @@ export function addFaultOptions(command: Command): Command {
       "cut A-B (both ways) or A>B during START-END seconds of the trial, e.g. 5001-5002@10-20; repeatable",
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     );
-}
-
-/** Turns the flags into a fault spec, throwing a UsageError that names the flag. */
-export function faultSpecFrom(flags: FaultFlags): FaultSpec {
-  return {
-    latency: flags.latency === undefined ? { kind: "none" } : parseLatency(flags.latency),
-    loss: flags.loss === undefined ? 0 : parseProbability("loss", flags.loss),
-    duplicate: flags.duplicate === undefined ? 0 : parseProbability("duplicate", flags.duplicate),
-    partitions: (flags.partition ?? []).flatMap(parsePartitions),
-  };
 }

@@ -1,18 +1,18 @@
 import { Command, Option } from "commander";
-import { UsageError } from "../base/errors.js";
 import type { CliIo } from "../base/io.js";
 import { runVm, type VmConfig } from "../host/runtime.js";
 import { formatRate } from "../log/paths.js";
 import { MAX_REAL_RATE, type PlannedExperiment } from "../run/bounds.js";
-import { DEFAULT_HOST, parsePeer, parsePort } from "../transport/address.js";
+import { curveFor, fromVmArgs, type VmFlags } from "../run/vm-args.js";
+import { DEFAULT_HOST } from "../transport/address.js";
 import type { TransportRegistry } from "../transport/registry.js";
-import { checkEventRange } from "../vm/events.js";
 import { DEFAULT_DRAIN_MS } from "../vm/lifecycle.js";
-import { checkRateSpec, DEFAULT_RATE } from "../vm/rate.js";
+import { DEFAULT_RATE } from "../vm/rate.js";
 import { wallNow } from "../vm/time.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
 import { checkBounds, flagged, withFlag } from "./bounds.js";
-import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
+import { addFaultOptions } from "./fault-options.js";
+import { flagsOf } from "./flags.js";
 import {
   checkSomeTick,
   host,
@@ -25,109 +25,29 @@ import {
 } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
-interface VmOptions extends FaultFlags {
-  port: string;
-  others: string[];
-  trial: number;
-  duration: number;
-  multiplier: number;
-  overridefreq?: number;
-  rateMin: number;
-  rateMax: number;
-  transport: string;
-  seed?: number;
-  eventRange: number;
-  startAt?: number;
-  logDir?: string;
-  host: string;
-  gapTimeout: number;
-  drain: number;
-  quiet: boolean;
-  fresh: boolean;
-  curve?: string;
-  force: boolean;
-}
+export { curveFor };
 
-/** How far from now `--start-at` may lie: more is almost surely a unit mistake (s vs ms). */
-const START_AT_WINDOW_MS = 3_600_000;
-
-/** `--curve DIR` is for the zmq transport only; the others have no authentication to offer. */
-export function curveFor<T>(value: T | undefined, transport: string): T | undefined {
-  if (value !== undefined && transport !== "zmq") {
-    throw new UsageError(`--curve: only the zmq transport authenticates, got --transport ${transport}`);
-  }
-  return value;
-}
-
-/** Turns parsed flags into a VM configuration, or throws a UsageError naming the flag. */
-export function vmConfigFromOptions(opts: VmOptions, now: number, drawSeed: () => number): VmConfig {
+/**
+ * Turns parsed flags into a VM configuration (fromVmArgs, the other half of toVmArgs) and refuses
+ * a duration that gives the slowest rate no tick, or throws a UsageError naming the flag.
+ */
+export function vmConfigFromOptions(opts: VmFlags, now: number, drawSeed: () => number): VmConfig {
   try {
-    return vmConfig(opts, now, drawSeed);
+    const config = fromVmArgs(opts, now, drawSeed);
+    checkSomeTick(
+      opts.duration,
+      ...(opts.overridefreq === undefined
+        ? slowestRate(opts.rateMin, `--rate-min ${opts.rateMin}`, opts.multiplier)
+        : slowestRate(opts.overridefreq, `--overridefreq ${opts.overridefreq}`, opts.multiplier)),
+    );
+    return config;
   } catch (err) {
     throw withFlag(err, VM_FLAGS);
   }
 }
 
-function vmConfig(opts: VmOptions, now: number, drawSeed: () => number): VmConfig {
-  const port = parsePort(opts.port, "port");
-  const peers = opts.others.map((p) => parsePeer(p, opts.host));
-  const self = { id: String(port), host: opts.host, port };
-  const ids = new Set<string>([self.id]);
-  for (const peer of peers) {
-    if (ids.has(peer.id)) {
-      throw new UsageError(`--others: every VM needs its own port, got ${peer.id} twice (or as --port)`);
-    }
-    ids.add(peer.id);
-  }
-  checkEventRange(opts.eventRange, peers.length);
-  const rate = {
-    fixed: opts.overridefreq,
-    min: opts.rateMin,
-    max: opts.rateMax,
-    multiplier: opts.multiplier,
-  };
-  checkRateSpec(rate);
-  checkSomeTick(
-    opts.duration,
-    ...(opts.overridefreq === undefined
-      ? slowestRate(opts.rateMin, `--rate-min ${opts.rateMin}`, opts.multiplier)
-      : slowestRate(opts.overridefreq, `--overridefreq ${opts.overridefreq}`, opts.multiplier)),
-  );
-  if (opts.startAt !== undefined && Math.abs(opts.startAt - now) > START_AT_WINDOW_MS) {
-    throw new UsageError(
-      `--start-at: expected wall time in ms within an hour of now (${Math.round(now)}), got ${opts.startAt}`,
-    );
-  }
-  return {
-    self,
-    peers,
-    trial: opts.trial,
-    durationS: opts.duration,
-    rate,
-    seed: opts.seed ?? drawSeed(),
-    eventRange: opts.eventRange,
-    startAt: opts.startAt,
-    logDir: opts.logDir ?? "logs",
-    transport: opts.transport,
-    gapTimeoutMs: opts.gapTimeout,
-    drainMs: opts.drain,
-    faults: faultSpecFrom(opts),
-    fresh: opts.fresh,
-    curveDir: curveFor(opts.curve, opts.transport),
-  };
-}
-
-/** The fields of errors below cli/ (bounds, addresses, the log folder) as the vm command spells them. */
-const VM_FLAGS = {
-  port: "--port",
-  peers: "--others",
-  host: "--host",
-  rates: "--overridefreq",
-  rateMax: "--rate-max",
-  multiplier: "--multiplier",
-  durationS: "--duration",
-  logDir: "--log-dir",
-};
+/** The fields of errors below cli/ as the vm command spells them. */
+const VM_FLAGS = flagsOf("vm");
 
 /** One VM's worst case for the bounds: the top of its rate range, or its fixed rate. */
 function vmPlan(config: VmConfig): PlannedExperiment {
@@ -142,8 +62,11 @@ function vmPlan(config: VmConfig): PlannedExperiment {
   };
 }
 
-/** `clocklab vm`: one virtual machine in this process. */
-export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
+/**
+ * The flags of `clocklab vm`, with their help, and no action yet: the parser of what toVmArgs
+ * writes (src/run/vm-args.ts), for vmCommand and for the test of that contract.
+ */
+export function vmFlagsCommand(registry: TransportRegistry): Command {
   const names = [...registry.keys()];
   const command = new Command("vm")
     .description("run one virtual machine: tick at its own rate, exchange messages, log every event")
@@ -200,10 +123,9 @@ export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
     .option("--fresh", "overwrite a crashed run's log of this trial instead of resuming it", false)
     .option("--force", `go past the bounds (${MAX_REAL_RATE} ticks/s, ticks per trial, free disk)`, false)
     .option("--curve <dir>", "CURVE keys from `clocklab keys`: admit only peers' keys, sign each message");
-  return addFaultOptions(command)
-    .addHelpText(
-      "after",
-      `
+  return addFaultOptions(command).addHelpText(
+    "after",
+    `
 Examples:
   clocklab vm --port 5001 --others 5002 5003 --duration 10
   clocklab vm -port 5001 -others 5002 5003 -trial 1 -duration 60 -multiplier 1 -overridefreq 3
@@ -221,50 +143,54 @@ sender's sequence from what was logged, and its peers reject messages of the old
 Authentication (zmq): clocklab keys --ports 5001,5002,5003 --out keys, then --curve keys on
 each VM. A VM then encrypts its links, lets in only its peers' public keys, and checks that
 each message was signed by the key of the VM it claims to come from.`,
-    )
-    .action(async (opts: VmOptions) => {
-      // A seed only needs to differ between runs (it is logged): Math.random, not node:crypto,
-      // which would cost every VM process ~2 MB.
-      const config = vmConfigFromOptions(opts, wallNow(), () => Math.floor(Math.random() * 2 ** 31));
-      // A host nothing can listen on is refused by the VM's own listen, before its first tick.
-      // With --force and --quiet the bounds have nothing to refuse nor to say (`run` starts its
-      // VMs so, having checked the whole run), so the free-disk walk is not made.
-      if (!(opts.force && opts.quiet)) {
-        checkBounds([vmPlan(config)], {
-          maxRate: MAX_REAL_RATE,
-          force: opts.force,
-          logDir: config.logDir,
-          flags: VM_FLAGS,
-          note: (line) => !opts.quiet && io.err(line),
-        });
-      }
-      const result = await untilSignal((signal) =>
-        flagged(VM_FLAGS, () =>
-          runVm(config, {
-            registry,
-            signal,
-            onStart: (start, logPath) => {
-              if (!opts.quiet && start.recovered !== undefined) {
-                const r = start.recovered;
-                io.err(
-                  `vm ${start.vm}: resuming a crashed run: its log stopped at tick ${r.ticks}, clock ${r.clock}${r.tornBytes > 0 ? `, ${r.tornBytes} bytes of a torn line cut` : ""}; new epoch ${start.epoch}`,
-                );
-              }
-              if (!opts.quiet) {
-                io.err(
-                  `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,
-                );
-              }
-            },
-          }),
-        ),
+  );
+}
+
+/** `clocklab vm`: one virtual machine in this process. */
+export function vmCommand(registry: TransportRegistry, io: CliIo): Command {
+  return vmFlagsCommand(registry).action(async (opts: VmFlags) => {
+    // A seed only needs to differ between runs (it is logged): Math.random, not node:crypto,
+    // which would cost every VM process ~2 MB.
+    const config = vmConfigFromOptions(opts, wallNow(), () => Math.floor(Math.random() * 2 ** 31));
+    // A host nothing can listen on is refused by the VM's own listen, before its first tick.
+    // With --force and --quiet the bounds have nothing to refuse nor to say (`run` starts its
+    // VMs so, having checked the whole run), so the free-disk walk is not made.
+    if (!(opts.force && opts.quiet)) {
+      checkBounds([vmPlan(config)], {
+        maxRate: MAX_REAL_RATE,
+        force: opts.force,
+        logDir: config.logDir,
+        flags: VM_FLAGS,
+        note: (line) => !opts.quiet && io.err(line),
+      });
+    }
+    const result = await untilSignal((signal) =>
+      flagged(VM_FLAGS, () =>
+        runVm(config, {
+          registry,
+          signal,
+          onStart: (start, logPath) => {
+            if (!opts.quiet && start.recovered !== undefined) {
+              const r = start.recovered;
+              io.err(
+                `vm ${start.vm}: resuming a crashed run: its log stopped at tick ${r.ticks}, clock ${r.clock}${r.tornBytes > 0 ? `, ${r.tornBytes} bytes of a torn line cut` : ""}; new epoch ${start.epoch}`,
+              );
+            }
+            if (!opts.quiet) {
+              io.err(
+                `vm ${start.vm}: rate ${formatRate(start.rate)}/s, ${start.ticksPlanned} ticks over ${start.duration} s, peers ${start.peers.join(",") || "none"}, log ${logPath}`,
+              );
+            }
+          },
+        }),
+      ),
+    );
+    const s = result.stop;
+    if (!opts.quiet) {
+      io.err(
+        `vm ${config.self.id}: ${s.reason}, ${s.ticks} ticks, sent ${s.sent}, received ${s.received}, pending ${s.pending}, rejected ${s.rejected}`,
       );
-      const s = result.stop;
-      if (!opts.quiet) {
-        io.err(
-          `vm ${config.self.id}: ${s.reason}, ${s.ticks} ticks, sent ${s.sent}, received ${s.received}, pending ${s.pending}, rejected ${s.rejected}`,
-        );
-      }
-      io.setExitCode(s.reason === "signal" ? 130 : s.reason === "error" ? 1 : 0);
-    });
+    }
+    io.setExitCode(s.reason === "signal" ? 130 : s.reason === "error" ? 1 : 0);
+  });
 }

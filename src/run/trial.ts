@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createRng, deriveSeed } from "../base/rng.js";
+import type { VmConfig } from "../host/runtime.js";
 import { logFileName } from "../log/paths.js";
 import { chooseRate } from "../vm/rate.js";
 import { ticksFor } from "../vm/scheduler.js";
 import { type ExperimentConfig, type RunConfig, rateSpecOf } from "./config.js";
 import type { TrialEntry, VmEntry } from "./manifest.js";
-import { faultArgs } from "./vm-args.js";
+import { faultSpecFrom, toVmArgs } from "./vm-args.js";
 
 /** How to start `clocklab` again as a child: this node, these loader flags, this entry script. */
 export interface CliEntry {
@@ -45,51 +46,31 @@ export function spawnTrial(
 ): { record: TrialEntry; vms: RunningVm[] } {
   const ports = Array.from({ length: exp.vms }, (_, i) => run.basePort + i);
   const startAt = Math.ceil(now + run.startDelayMs);
+  // Checked when the run was configured.
+  const faults = faultSpecFrom(run.faults);
   const vms = ports.map((port, i): RunningVm => {
     const id = String(port);
     const spec = rateSpecOf(exp, i);
     const rate = chooseRate(spec, createRng(deriveSeed(run.seed, id, trial)));
-    const args = [
-      ...entry.args,
-      "vm",
-      "--port",
-      id,
-      "--others",
-      ...ports.filter((p) => p !== port).map(String),
-      "--trial",
-      String(trial),
-      "--duration",
-      String(exp.durationS),
-      "--start-at",
-      String(startAt),
-      "--seed",
-      String(run.seed),
-      "--rate-min",
-      String(exp.rateMin),
-      "--rate-max",
-      String(exp.rateMax),
-      "--multiplier",
-      String(exp.multiplier),
-      "--event-range",
-      String(exp.eventRange),
-      "--transport",
-      run.transport,
-      "--host",
-      run.host,
-      "--log-dir",
-      dir,
-      "--drain",
-      String(run.drainMs),
-      "--gap-timeout",
-      String(run.gapTimeoutMs),
-      "--quiet",
-      // Always: the run checked the bounds of all its VMs before starting any (or was forced
-      // past them), so each VM need not check its own share again.
-      "--force",
-      ...(spec.fixed === undefined ? [] : ["--overridefreq", String(spec.fixed)]),
-      ...faultArgs(run.faults),
-      ...(curveDir === undefined ? [] : ["--curve", curveDir]),
-    ];
+    const config: VmConfig = {
+      self: { id, host: run.host, port },
+      peers: ports.filter((p) => p !== port).map((p) => ({ id: String(p), host: run.host, port: p })),
+      trial,
+      durationS: exp.durationS,
+      rate: spec,
+      seed: run.seed,
+      eventRange: exp.eventRange,
+      startAt,
+      logDir: dir,
+      transport: run.transport,
+      gapTimeoutMs: run.gapTimeoutMs,
+      drainMs: run.drainMs,
+      faults,
+      curveDir,
+    };
+    // Always --force: the run checked the bounds of all its VMs before starting any (or was
+    // forced past them), so each VM need not check its own share again.
+    const args = [...entry.args, ...toVmArgs(config, { quiet: true, force: true })];
     // Own process group per VM: a Ctrl-C reaches the orchestrator, which stops each VM itself.
     const child = spawn(entry.node, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
     const stderr: string[] = [];
