@@ -21,6 +21,7 @@ const COMMANDS: Record<string, CommandMaker> = {
   sim: async (_, io) => (await import("./sim.js")).simCommand(io),
   sweep: async (_, io) => (await import("./sweep.js")).sweepCommand(io),
   keys: async (_, io) => (await import("./keys.js")).keysCommand(io),
+  serve: async (_, io) => (await import("./serve.js")).serveCommand(io),
 };
 
 /** Builds the `clocklab` program with its commands (with `only`, that command alone). */
