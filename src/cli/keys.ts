@@ -3,6 +3,7 @@ import { UsageError } from "../base/errors.js";
 import type { CliIo } from "../base/io.js";
 import { PUBLIC_KEYS_FILE, secretKeyFile, writeKeys } from "../transport/curve.js";
 import { flagged } from "./bounds.js";
+import { flagsOf } from "./flags.js";
 import { integer } from "./parse.js";
 
 interface KeysOptions {
@@ -52,7 +53,7 @@ own VMs' secret files and everyone the public keys. Then:
     )
     .action(async (opts: KeysOptions) => {
       const ids = keyIds(opts);
-      await flagged({ dir: "--out" }, () => writeKeys(opts.out, ids, { force: opts.force }));
+      await flagged(flagsOf("keys"), () => writeKeys(opts.out, ids, { force: opts.force }));
       io.out(
         `wrote key pairs for ${ids.join(", ")}: ${ids.map((id) => secretKeyFile(opts.out, id)).join(" ")}`,
       );

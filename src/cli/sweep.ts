@@ -14,6 +14,7 @@ import { runCells } from "../sweep/pool.js";
 import { heatmap, METRICS, sweepCsv, sweepPage, sweepTables } from "../sweep/report.js";
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged } from "./bounds.js";
+import { flagsOf } from "./flags.js";
 import { SEED_HELP } from "./help.js";
 import { commaList, integer, nonEmpty, positive } from "./parse.js";
 import { untilSignal } from "./signals.js";
@@ -71,14 +72,8 @@ interface SweepOptions {
   force: boolean;
 }
 
-/** The bounds' fields as the sweep command spells them. */
-const SWEEP_FLAGS = {
-  rateMax: "--rate-max",
-  durationS: "--duration",
-  trials: "--trials",
-  memory: "--duration",
-  logDir: "--log-dir",
-};
+/** The bounds' fields as the sweep command spells them (memory is its --duration). */
+const SWEEP_FLAGS = flagsOf("sweep");
 
 /** `clocklab sweep`: many seeded simulated trials over a grid of rate spread and event range. */
 export function sweepCommand(io: CliIo): Command {
