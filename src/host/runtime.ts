@@ -14,6 +14,7 @@ import { Machine } from "../vm/machine.js";
 import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { createRealTimeSource, type TimeSource } from "../vm/time.js";
 import { encodeMessage, peekSeq } from "../wire/codec.js";
+import { frameInbox } from "./inbox.js";
 import { processUsage } from "./usage.js";
 import { warmUp } from "./warm-up.js";
 
@@ -134,8 +135,8 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const listenedAt = time.now();
   try {
     await transport.start({
-      frame: (frame, hint) => machine.receiveFrame(frame, hint),
-      fault: (detail) => machine.transportFault(detail),
+      frame: frameInbox(machine, config.self.id, peerIds),
+      fault: (detail) => machine.refuse("handshake", detail, undefined),
     });
   } catch (err) {
     sink.close();

@@ -2,6 +2,7 @@ import { createRng } from "../base/rng.js";
 import { recordLine } from "../log/serialize.js";
 import { Machine } from "../vm/machine.js";
 import { encodeMessage } from "../wire/codec.js";
+import { frameInbox } from "./inbox.js";
 
 /**
  * Runs the tick and receive paths (draw, clocks, encode, decode, reorder, record line) of two
@@ -16,20 +17,23 @@ export function warmUp(id: string, peers: readonly string[], eventRange: number,
   const sink = { write: (r: Parameters<typeof recordLine>[0]) => void recordLine(r) };
   const partnerId = peers[0];
   let partner: Machine | undefined;
+  let toPartner: ((frame: Uint8Array, hint: string) => void) | undefined;
   const self: Machine = new Machine(
     { id, peers, eventRange, epoch: 1 },
     {
       now: () => now,
       rng,
       sink,
-      outbox: (msg) => (msg.to === partnerId ? partner?.receiveFrame(encodeMessage(msg), id) : undefined),
+      outbox: (msg) => (msg.to === partnerId ? toPartner?.(encodeMessage(msg), id) : undefined),
     },
   );
   if (partnerId !== undefined) {
+    const toSelf = frameInbox(self, id, peers);
     partner = new Machine(
       { id: partnerId, peers: [id], eventRange: 3, epoch: 1 },
-      { now: () => now, rng, sink, outbox: (msg) => self.receiveFrame(encodeMessage(msg), partnerId) },
+      { now: () => now, rng, sink, outbox: (msg) => toSelf(encodeMessage(msg), partnerId) },
     );
+    toPartner = frameInbox(partner, partnerId, [id]);
   }
   for (let n = 1; n <= ticks; n++) {
     now += 1;

@@ -3,8 +3,7 @@ import { lamportLocal, lamportReceive } from "../clock/clocks.js";
 import { type VectorClockValue, VectorState } from "../clock/vector.js";
 import type { Recovered } from "../log/recover.js";
 import type { LogSink, ProcessUsage, StopRecord } from "../log/schema.js";
-import { FrameDecoder } from "../wire/fast/decode.js";
-import { WIRE_VERSION, type WireMessage } from "../wire/message.js";
+import { type RejectReason, WIRE_VERSION, type WireMessage } from "../wire/message.js";
 import { ReorderBuffer, type ReorderOptions, type ReorderOutput } from "../wire/reorder.js";
 import { type DrawnEvent, eventForDraw } from "./events.js";
 import { LinkTally } from "./links.js";
@@ -65,14 +64,12 @@ export const DEFAULT_MAX_QUEUE = 100_000;
 export class Machine {
   readonly #config: MachineConfig;
   readonly #deps: MachineDeps;
-  readonly #peerSet: ReadonlySet<string>;
   readonly #reorder: ReorderBuffer;
   readonly #queue = new Fifo<Queued>();
   readonly #links: LinkTally;
   readonly #nextSeq = new Map<string, number>();
   #clock = 0;
   readonly #vc: VectorState;
-  readonly #decoder = new FrameDecoder();
   /** The event of each draw 1..eventRange, made once rather than on every tick. */
   readonly #events: readonly DrawnEvent[];
   #ticks = 0;
@@ -84,10 +81,9 @@ export class Machine {
   constructor(config: MachineConfig, deps: MachineDeps) {
     this.#config = config;
     this.#deps = deps;
-    this.#peerSet = new Set(config.peers);
     this.#links = new LinkTally(config.peers);
     this.#reorder = new ReorderBuffer(config.reorder);
-    this.#rejects = new RejectLimiter(this.#peerSet, (r) => deps.sink.write(r), config.rejectLimit);
+    this.#rejects = new RejectLimiter(new Set(config.peers), (r) => deps.sink.write(r), config.rejectLimit);
     this.#vc = new VectorState(config.id, config.peers, config.resume?.vc);
     this.#events = Array.from({ length: config.eventRange }, (_, i) => eventForDraw(i + 1, config.peers));
     if (config.resume !== undefined) {
@@ -108,34 +104,25 @@ export class Machine {
     return this.#ticks;
   }
 
-  /** Takes in one frame from the transport: validate, reorder, queue. Never throws. */
-  receiveFrame(frame: Uint8Array, senderHint: string | undefined): void {
-    if (this.#stopped) return;
-    const now = this.#deps.now();
-    const result = this.#decoder.decode(frame, { self: this.#config.id, peers: this.#peerSet, senderHint });
-    if (!result.ok) {
-      this.#rejects.reject(now, result.reason, result.detail, result.from ?? senderHint);
-      return;
-    }
-    this.#take(result.msg, now);
-  }
-
-  /** Takes in a message another Machine made (the simulator's network): nothing to decode; reorder, queue. */
+  /**
+   * Takes in a valid message addressed to this VM (decoded from a frame by the process host,
+   * or another Machine's object in the simulator): reorder, queue. Never throws.
+   */
   receive(msg: WireMessage): void {
     if (this.#stopped) return;
-    this.#take(msg, this.#deps.now());
-  }
-
-  /** A valid message into the reorder buffer, and what it (and the gap timeout) releases into the queue. */
-  #take(msg: WireMessage, now: number): void {
+    const now = this.#deps.now();
     this.#apply(this.#reorder.push(msg, now), now);
     this.#apply(this.#reorder.poll(now), now);
   }
 
-  /** Records something that reached the port but never became a frame. */
-  transportFault(detail: string): void {
+  /**
+   * Records something that reached this VM but never became a message: a frame that failed to
+   * decode or validate (`from` as the frame or the transport named it), or a connection the
+   * transport refused (`handshake`). Coalesced by the RejectLimiter, counted in `stop`.
+   */
+  refuse(reason: RejectReason, detail: string, from: string | undefined): void {
     if (this.#stopped) return;
-    this.#rejects.reject(this.#deps.now(), "handshake", detail, undefined);
+    this.#rejects.reject(this.#deps.now(), reason, detail, from);
   }
 
   /**

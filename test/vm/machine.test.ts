@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Rng } from "../../src/base/rng.js";
 import { plainVc, vcOf } from "../../src/clock/vector.js";
+import { frameInbox } from "../../src/host/inbox.js";
 import { warmUp } from "../../src/host/warm-up.js";
 import type { LogRecord, ReceiveRecord, SendRecord } from "../../src/log/schema.js";
 import { memorySink } from "../../src/log/writer.js";
@@ -29,7 +30,9 @@ function machineWith(draws: number[], extra: Partial<MachineConfig> = {}) {
       sink,
     },
   );
-  return { machine, sink, sent, advance: (ms: number) => (now += ms) };
+  // Frames reach the Machine as in a VM process: decoded by the host's inbox.
+  const frame = frameInbox(machine, "5001", ["5002", "5003"]);
+  return { machine, frame, sink, sent, advance: (ms: number) => (now += ms) };
 }
 
 const incoming = (seq: number, clock: number) =>
@@ -59,9 +62,9 @@ describe("machine", () => {
   });
 
   it("takes exactly one queued message per tick, jumping the clock past its stamp", () => {
-    const { machine, sink } = machineWith([5]);
-    machine.receiveFrame(incoming(1, 10), "5002");
-    machine.receiveFrame(incoming(2, 11), "5002");
+    const { machine, frame, sink } = machineWith([5]);
+    frame(incoming(1, 10), "5002");
+    frame(incoming(2, 11), "5002");
     machine.tick(1, 1000);
     const r = sink.records[0] as ReceiveRecord;
     assert.equal(r.event, "receive");
@@ -75,10 +78,10 @@ describe("machine", () => {
   });
 
   it("rejects a bad frame with a record and leaves the clock alone", () => {
-    const { machine, sink } = machineWith([5]);
+    const { machine, frame, sink } = machineWith([5]);
     machine.tick(1, 1000);
-    machine.receiveFrame(Uint8Array.from([1, 2, 3]), "5002");
-    machine.receiveFrame(incoming(1, 99), "5003");
+    frame(Uint8Array.from([1, 2, 3]), "5002");
+    frame(incoming(1, 99), "5003");
     assert.equal(machine.clock, 1);
     assert.equal(machine.queueLength, 0);
     assert.deepEqual(
@@ -89,8 +92,8 @@ describe("machine", () => {
   });
 
   it("refuses what arrives at a full queue, with a record naming the message", () => {
-    const { machine, sink } = machineWith([5], { maxQueue: 2 });
-    for (const seq of [1, 2, 3]) machine.receiveFrame(incoming(seq, seq), "5002");
+    const { machine, frame, sink } = machineWith([5], { maxQueue: 2 });
+    for (const seq of [1, 2, 3]) frame(incoming(seq, seq), "5002");
     assert.equal(machine.queueLength, 2);
     const reject = sink.records.at(-1);
     assert.equal(reject?.event, "reject");
@@ -104,9 +107,9 @@ describe("machine", () => {
 
   it("resumes clocks and each sender's position from a crashed incarnation", () => {
     const senders = new Map([["5002", { epoch: 1, next: 4 }]]);
-    const { machine, sink } = machineWith([5], { resume: { clock: 40, vc: { "5001": 30 }, senders } });
-    machine.receiveFrame(incoming(3, 3), "5002"); // received before the crash: a duplicate now
-    machine.receiveFrame(incoming(4, 50), "5002");
+    const { machine, frame, sink } = machineWith([5], { resume: { clock: 40, vc: { "5001": 30 }, senders } });
+    frame(incoming(3, 3), "5002"); // received before the crash: a duplicate now
+    frame(incoming(4, 50), "5002");
     machine.tick(1, 1000);
     assert.deepEqual(
       sink.records.map((r) => (r.event === "reject" ? r.reason : r.event)),
@@ -119,9 +122,9 @@ describe("machine", () => {
   });
 
   it("counts queued and held messages as pending per link at stop", () => {
-    const { machine } = machineWith([5]);
-    machine.receiveFrame(incoming(1, 3), "5002");
-    machine.receiveFrame(incoming(3, 5), "5002"); // held: seq 2 missing
+    const { machine, frame } = machineWith([5]);
+    frame(incoming(1, 3), "5002");
+    frame(incoming(3, 5), "5002"); // held: seq 2 missing
     const stop = machine.stop("duration");
     assert.deepEqual(stop.links["5002"], { sent: 0, received: 0, pending: 2, reordered: 1 });
     assert.equal(stop.pending, 2);
@@ -131,12 +134,12 @@ describe("machine", () => {
 describe("rejects under a flood", () => {
   /** `n` bad frames over `seconds` of virtual time, a tick every 20 ms, then stop. */
   function flood(n: number, seconds: number, hint: (i: number) => string | undefined) {
-    const { machine, sink, advance } = machineWith([5]);
+    const { machine, frame, sink, advance } = machineWith([5]);
     const step = (seconds * 1000) / n;
     let tick = 0;
     let sinceTick = 0;
     for (let i = 0; i < n; i++) {
-      machine.receiveFrame(Uint8Array.from([0xc1, i & 0xff]), hint(i));
+      frame(Uint8Array.from([0xc1, i & 0xff]), hint(i));
       advance(step);
       sinceTick += step;
       if (sinceTick >= 20) {
