@@ -161,13 +161,9 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
     drainMs: config.drainMs,
   };
   const plan = tickPlan(spec);
-  const stamp = { t: listenedAt, transport: transport.name, pid: process.pid, host: hostname() };
+  const stamp = { t: listenedAt, transport: transport.name, pid: process.pid, host: hostname(), recovered };
   const start = startRecord(spec, plan, stamp);
-  if (recovered !== undefined) {
-    const { epoch: previous, ticks, clock, tornBytes } = recovered;
-    start.recovered = { epoch: previous, ticks, clock, tornBytes };
-    cutTornTail(recovered);
-  }
+  if (recovered !== undefined) cutTornTail(recovered);
   sink.write(start);
   started = true;
   for (const r of early) sink.write(r);

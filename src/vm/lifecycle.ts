@@ -1,4 +1,5 @@
 import { VERSION } from "../base/version.js";
+import type { Recovered } from "../log/recover.js";
 import type { ProcessUsage, StartRecord, StopRecord } from "../log/schema.js";
 import type { Machine } from "./machine.js";
 import { runTicks, type TickPlan, ticksFor } from "./scheduler.js";
@@ -35,13 +36,15 @@ export interface LifeSpec {
   drainMs: number;
 }
 
-/** What only the host knows: when it began listening, over what, as which process. */
+/** What only the host knows: when it began listening, over what, as which process, continuing what. */
 export interface HostStamp {
   /** Time of the start record: when listening began, so nothing logged after it is earlier. */
   t: number;
   transport: string;
   pid: number;
   host: string;
+  /** The crashed incarnation whose log this one continues (the VM process's recovery). */
+  recovered?: Pick<Recovered, "epoch" | "ticks" | "clock" | "tornBytes"> | undefined;
 }
 
 /** The ticks of one VM: floor(rate * seconds of ticking) from its start. */
@@ -70,7 +73,18 @@ export function startRecord(spec: LifeSpec, plan: TickPlan, stamp: HostStamp): S
     ticksPlanned: plan.count,
     gapTimeoutMs: spec.gapTimeoutMs,
     drainMs: spec.drainMs,
+    ...(stamp.recovered === undefined ? {} : { recovered: recoveredField(stamp.recovered) }),
   };
+}
+
+/** The start record's `recovered`: what a reader needs of the crashed incarnation, nothing more. */
+function recoveredField({
+  epoch,
+  ticks,
+  clock,
+  tornBytes,
+}: NonNullable<HostStamp["recovered"]>): NonNullable<StartRecord["recovered"]> {
+  return { epoch, ticks, clock, tornBytes };
 }
 
 /**

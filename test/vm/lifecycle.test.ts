@@ -91,6 +91,30 @@ describe("lifecycle", () => {
     } satisfies Omit<StartRecord, "version">);
   });
 
+  it("writes `recovered` last, with only the four fields a reader needs, when the host continues a crashed log", () => {
+    const plan = tickPlan(spec);
+    const recovered = {
+      path: "/logs/trial-2_vm-5001_rate-4.jsonl",
+      epoch: 70,
+      tornBytes: 17,
+      ticks: 5,
+      clock: 12,
+      vc: { "5001": 5 },
+      senders: new Map([["5002", { epoch: 3, next: 4 }]]),
+    };
+    const start = startRecord(spec, plan, { t: 9_999, transport: "tcp", pid: 42, host: "h", recovered });
+    assert.equal(Object.keys(start).at(-1), "recovered");
+    assert.deepEqual(start.recovered, { epoch: 70, ticks: 5, clock: 12, tornBytes: 17 });
+    const fresh = startRecord(spec, plan, {
+      t: 9_999,
+      transport: "tcp",
+      pid: 42,
+      host: "h",
+      recovered: undefined,
+    });
+    assert.equal("recovered" in fresh, false);
+  });
+
   it("drains drainMs past the planned end, or past the last tick when the VM ran late", () => {
     assert.equal(drainEnd(spec, 11_000), 12_300);
     assert.equal(drainEnd(spec, 12_100), 12_400);
