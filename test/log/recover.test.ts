@@ -59,4 +59,24 @@ describe("recovering a crashed VM's log", () => {
     cutTornTail(r);
     assert.equal(readFileSync(file, "utf8"), body);
   });
+
+  it("reads lines as inspect does: CRLF endings taken, lines that are no record of the schema passed over", () => {
+    const file = join(dir, "trial-4_vm-5003_rate-4.jsonl");
+    writeFileSync(
+      file,
+      [
+        line(start).replace("\n", "\r\n"),
+        line(tick(1, 3)).replace("\n", "\r\n"),
+        // JSON, but no record: a tick without its clock, a receive without a seq, a kind unknown.
+        line({ ...tick(2, 99), clock: undefined }),
+        line({ ...tick(2, 98), ...arrival, from: "5001", epoch: 7 }),
+        line({ ...tick(9, 97), event: "mystery" }),
+        "not json\n",
+        line(tick(2, 4)),
+      ].join(""),
+    );
+    const r = recoverLog(file);
+    assert.deepEqual([r.epoch, r.ticks, r.clock, r.vc], [100, 2, 4, { "5003": 2 }]);
+    assert.equal(r.senders.size, 0);
+  });
 });
