@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { UsageError } from "../base/errors.js";
-import { hostRefusal } from "../transport/address.js";
+import { DEFAULT_HOST, hostRefusal } from "../transport/address.js";
 import type { RunConfig } from "./config.js";
 
 /** Resolves if `port` can be bound on `host` right now; rejects with the OS error otherwise. */
@@ -62,7 +62,7 @@ export function ephemeralRange(): [number, number] {
 }
 
 /**
- * A first port with `count` consecutive ports free above it on 127.0.0.1 (for `--base-port`),
+ * A first port with `count` consecutive ports free above it on DEFAULT_HOST (for `--base-port`),
  * below the ephemeral range, so no VM's outgoing connection can take a VM port first.
  */
 export async function freePortBlock(count: number): Promise<number> {
@@ -71,7 +71,7 @@ export async function freePortBlock(count: number): Promise<number> {
     const base = 10000 + Math.floor(Math.random() * Math.max(1, top - 10000));
     const ports = Array.from({ length: count }, (_, i) => base + i);
     try {
-      await checkPortsFree("127.0.0.1", ports);
+      await checkPortsFree(DEFAULT_HOST, ports);
       return base;
     } catch {
       // taken: another block
