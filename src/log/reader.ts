@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { bytesAt } from "../base/bytes.js";
-import { TickScanner } from "./fast/scan.js";
-import { parseLine } from "./line.js";
+import { lineParser } from "./line.js";
 import type { LogRecord } from "./schema.js";
 
 /** One parsed line, with where it came from, so checks can point at `file:line`. */
@@ -81,7 +80,7 @@ export interface ReadOptions {
  * Reads a log record by record, synchronously, in 1 MiB chunks: lines are cut on the bytes
  * and decoded one by one, with no stream, no line-splitting regex and no promise per record
  * (together a third of `inspect`'s time with a readline stream). A line ends at `\n`; a `\r`
- * before it is dropped; empty lines are skipped. Each line is read by parseLine (line.ts).
+ * before it is dropped; empty lines are skipped. Each line is read by a lineParser (line.ts).
  *
  * A line that is not a record (not JSON, a field missing or of the wrong type, longer than
  * MAX_LINE_BYTES) goes to `onBad` and reading goes on; only a last line without a newline
@@ -101,10 +100,10 @@ export function* readLogLines(file: string, options: ReadOptions = {}): Generato
     onBad?.({ file, line: 0, problem: `cannot read the file (${code})`, torn: false });
     return;
   }
-  const scanner = new TickScanner();
+  const parseLine = lineParser();
   const wanted = events?.map((e) => Buffer.from(`${e}"`));
   const parse = (text: string, line: number, torn: boolean): LogRecord | undefined => {
-    const parsed = parseLine(text, scanner);
+    const parsed = parseLine(text);
     if (parsed.problem !== undefined) onBad?.(badLine(file, line, parsed.problem, torn));
     return parsed.record;
   };

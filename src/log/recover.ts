@@ -11,8 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { VectorClock } from "../clock/clocks.js";
-import { TickScanner } from "./fast/scan.js";
-import { parseLine } from "./line.js";
+import { lineParser } from "./line.js";
 import { parseLogFileName } from "./paths.js";
 import type { LogRecord } from "./schema.js";
 
@@ -90,10 +89,10 @@ export function recoverLog(path: string): Recovered {
     vc: {},
     senders: new Map(),
   };
-  const scanner = new TickScanner();
+  const parseLine = lineParser();
   for (const line of text.slice(0, end).split("\n")) {
     if (line === "" || line === "\r") continue;
-    const { record } = parseLine(line.endsWith("\r") ? line.slice(0, -1) : line, scanner);
+    const { record } = parseLine(line.endsWith("\r") ? line.slice(0, -1) : line);
     // A line that is no record (inspect reports it) tells nothing about the state.
     if (record !== undefined) advance(state, record);
   }
