@@ -57,9 +57,10 @@ interface Queued {
 export const DEFAULT_MAX_QUEUE = 100_000;
 
 /**
- * One virtual machine: a Lamport clock, a vector clock and a FIFO network queue. Frames are
- * taken in whenever they arrive (never waiting for a tick); each tick does exactly one thing:
- * receive one queued message, or draw an event (send to one peer, to all, or internal).
+ * One virtual machine: a Lamport clock, a vector clock and a FIFO network queue. Messages
+ * are taken in whenever they arrive (never waiting for a tick), already decoded: bytes are the
+ * host's business (host/inbox.ts). Each tick does exactly one thing: receive one queued
+ * message, or draw an event (send to one peer, to all, or internal).
  */
 export class Machine {
   readonly #config: MachineConfig;
