@@ -16,11 +16,13 @@ export interface LiveFrame {
   trialS: number;
   /** Every VM of the trial has exited: the final frame. */
   done: boolean;
+  /** The run was interrupted (Ctrl-C): the trial stopped before its end. */
+  stopped?: boolean;
 }
 
 /** How far the trial is: the share of planned ticks done (time while nothing is planned). */
 function trialFraction(f: LiveFrame): number {
-  if (f.done) return 1;
+  if (f.done && !f.stopped) return 1;
   const planned = f.vms.reduce((n, v) => n + v.planned, 0);
   if (planned > 0)
     return Math.min(0.99, f.vms.reduce((n, v) => n + Math.min(v.ticks, v.planned), 0) / planned);
@@ -57,9 +59,11 @@ export function renderLive(f: LiveFrame): string {
   );
   const fraction = trialFraction(f);
   const runLeft = Math.max(0, f.totalS - f.elapsedS);
-  const status = f.done
-    ? `trial ${f.trial}/${f.trials} done${runLeft > 0.5 ? ` · run ${clockTime(runLeft)} left` : ""}`
-    : `trial ${clockTime(Math.max(0, f.trialS - f.trialElapsedS))} left · run ${clockTime(runLeft)} left`;
+  const status = f.stopped
+    ? `trial ${f.trial}/${f.trials} stopped (interrupted)`
+    : f.done
+      ? `trial ${f.trial}/${f.trials} done${runLeft > 0.5 ? ` · run ${clockTime(runLeft)} left` : ""}`
+      : `trial ${clockTime(Math.max(0, f.trialS - f.trialElapsedS))} left · run ${clockTime(runLeft)} left`;
   return [
     `${f.experiment} trial ${f.trial}/${f.trials}`,
     table.replace(/^/gm, "  "),
@@ -70,7 +74,7 @@ export function renderLive(f: LiveFrame): string {
 /** One line, for pipes and CI logs. */
 export function renderPlain(f: LiveFrame): string {
   const vms = f.vms.map((v) => `${v.vm}:${v.ticks}/${v.planned} c${v.clock} q${v.queue}`).join(" ");
-  const done = f.done ? " done" : "";
+  const done = f.stopped ? " stopped" : f.done ? " done" : "";
   return `${f.experiment} trial ${f.trial}/${f.trials}${done} ${clockTime(f.elapsedS)}/${clockTime(f.totalS)} ${vms}`;
 }
 

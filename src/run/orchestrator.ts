@@ -143,6 +143,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
         trialElapsedS: (Date.now() - spawnedAt) / 1000,
         trialS,
         done,
+        stopped: done && env.signal.aborted,
       });
       const trialIndex = index;
       const feed = () => {
