@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { findingsOf } from "../analysis/findings.js";
 import { inspectPaths } from "../analysis/inspect.js";
 import { describeError } from "../base/errors.js";
+import { lineParser } from "../log/line.js";
 import type { Manifest } from "../run/manifest.js";
 import type { ObservedTrial, RunObserver } from "../run/observer.js";
 import { EVENTS, type LiveEnd, type LiveRun, type LiveTrial, type LiveTrialEnd } from "./protocol.js";
@@ -168,7 +169,7 @@ function recordsJson(index: number, vm: string, lines: readonly string[]): strin
   return `{"index":${index},"vm":${JSON.stringify(vm)},"records":[${lines.join(",")}]}`;
 }
 
-/** The start, tick and stop lines of `file`'s first `upTo` bytes that parse as JSON. */
+/** The start, tick and stop lines of `file`'s first `upTo` bytes that are records (as the tail reads them). */
 function linesOf(file: string, upTo: number): string[] {
   if (upTo === 0) return [];
   const buffer = Buffer.alloc(upTo);
@@ -183,19 +184,11 @@ function linesOf(file: string, upTo: number): string[] {
   } finally {
     closeSync(fd);
   }
+  const parse = lineParser();
   return buffer
     .toString("utf8")
     .split("\n")
-    .filter((line) => wanted(line) && parses(line));
-}
-
-function parses(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
+    .filter((line) => wanted(line) && parse(line).record !== undefined);
 }
 
 /** What a trial's logs say once it is over: its checks and its own findings. */

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
-import type { LogRecord } from "../log/schema.js";
+import { type LineParser, lineParser } from "../log/line.js";
 
 /** What the live view shows of one VM, read from its log as it grows. */
 export interface VmLive {
@@ -28,6 +28,8 @@ export class LogTail {
   #offset = 0;
   #partial = "";
   readonly #buffer = Buffer.alloc(1 << 16);
+  /** The readers' own line parser: what inspect would not read, the view does not show either. */
+  readonly #parse: LineParser = lineParser();
   #prevClock = 0;
   #startAt = 0;
   /** Start, tick and stop lines read since the last `take`, when someone takes them. */
@@ -91,12 +93,9 @@ export class LogTail {
   }
 
   #fold(line: string): void {
-    let r: LogRecord;
-    try {
-      r = JSON.parse(line) as LogRecord;
-    } catch {
-      return; // a torn line; the checks report it later
-    }
+    const { record: r } = this.#parse(line);
+    // Not a record (torn, foreign, of an unknown kind): the checks report it later.
+    if (r === undefined) return;
     const s = this.state;
     const keep = () => this.#taken?.push(line);
     // One case per kind of the schema: a kind added there fails to compile here until handled.
@@ -133,8 +132,7 @@ export class LogTail {
         keep();
         return;
       default: {
-        // Compiles only while every kind has its case. At run time a line of a kind this build
-        // does not know (parsed, not validated) is skipped: the checks report it.
+        // Compiles only while every kind has its case.
         const unhandled: never = r;
         return void unhandled;
       }

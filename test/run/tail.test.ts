@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { LogTail } from "../../src/run/tail.js";
+import { startRecord } from "../helpers/trial-logs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "clocklab-tail-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,11 +28,24 @@ describe("LogTail", () => {
     const file = join(dir, "trial-1_vm-5002_rate-1.jsonl");
     const vc = { 5002: 1 };
     const records = [
-      { event: "start", t: 0, vm: "5002", rate: 3, ticksPlanned: 12, startAt: 1 },
+      startRecord("5002", "5001", { rate: 3, ticksPlanned: 12, startAt: 1 }),
       { event: "internal", t: 1, due: 1, tick: 1, clock: 1, queue: 0, vc },
       { event: "send", t: 2, due: 2, tick: 2, clock: 2, queue: 1, vc, to: ["5001", "5003"], seq: [1, 1] },
       { event: "fault", t: 2, kind: "loss", to: "5003", seq: 1 },
-      { event: "receive", t: 3, due: 3, tick: 3, clock: 9, queue: 2, vc, from: "5001", seq: 1, msgClock: 8 },
+      {
+        event: "receive",
+        t: 3,
+        due: 3,
+        tick: 3,
+        clock: 9,
+        queue: 2,
+        vc,
+        from: "5001",
+        seq: 1,
+        msgClock: 8,
+        sentAt: 2,
+        arrivedAt: 2.5,
+      },
       { event: "reject", t: 4, reason: "decode", detail: "x", count: 2 },
       { event: "gap", t: 5, from: "5003", missing: [4] },
       { event: "internal", t: 7, due: 7, tick: 4, clock: 10, queue: 1, vc },
@@ -52,14 +66,17 @@ describe("LogTail", () => {
       lastJumpAtS: 0.002,
     };
     assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: false });
-    appendFileSync(file, `${JSON.stringify({ event: "stop", t: 9, ticks: 4, rejected: 2 })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ event: "stop", t: 9, ticks: 4, sent: 2, received: 1, pending: 1, rejected: 2, reason: "duration", links: {} })}\n`,
+    );
     assert.deepEqual(tail.poll(), { ...live, sent: 2, received: 1, rejected: 2, stopped: true });
   });
 
   it("hands an observer the start, tick and stop lines, and the bytes read as whole lines", () => {
     const file = join(dir, "trial-1_vm-5003_rate-1.jsonl");
     const vc = { 5003: 1 };
-    const start = line({ event: "start", t: 0, vm: "5003", rate: 1, ticksPlanned: 2, startAt: 0 });
+    const start = line(startRecord("5003", "5001", { ticksPlanned: 2 }));
     const tick = line({ event: "internal", t: 1, due: 1, tick: 1, clock: 1, queue: 0, vc });
     const reject = line({ event: "reject", t: 2, reason: "decode", detail: "x" });
     const half = line({ event: "internal", t: 3, due: 3, tick: 2, clock: 2, queue: 0, vc });
