@@ -3,7 +3,7 @@ import type { VectorClockValue } from "../clock/vector.js";
 
 /**
  * The vector clock rule checked on counts by slot, one per VM id: the expected clock of each
- * tick is made in a reused array, compared with the logged map key by key, and the logged
+ * tick is made in a reused array, compared with the logged clock slot by slot, and the logged
  * clock becomes the VM's current one. No object per record, which is what made this check
  * the slowest part of `inspect`. Ids the trial does not know get a slot when first seen.
  */
@@ -15,7 +15,7 @@ export class VcCheck {
   /** The clock the record being checked should carry. */
   #expected: number[] = [];
   readonly #self: number;
-  readonly #bySnapshotIds = new WeakMap<readonly string[], number[]>();
+  readonly #byIds = new WeakMap<readonly string[], number[]>();
 
   /** `ids` fix the first slots (the send index's layout); `self` is the VM being checked. */
   constructor(ids: readonly string[], self: string) {
@@ -73,10 +73,10 @@ export class VcCheck {
 
   /** Our slot of each of a clock's ids; the values of a log share ids arrays, so this is cached. */
   #slotsFor(ids: readonly string[]): number[] {
-    let slots = this.#bySnapshotIds.get(ids);
+    let slots = this.#byIds.get(ids);
     if (slots === undefined) {
       slots = ids.map((id) => this.#slotOf(id));
-      this.#bySnapshotIds.set(ids, slots);
+      this.#byIds.set(ids, slots);
     }
     return slots;
   }
