@@ -7,6 +7,7 @@ import { VERSION } from "../base/version.js";
 import { hostInfo } from "../run/manifest.js";
 import { runFleet } from "./fleet.js";
 import { type LinkKind, measureLatencies, measureThroughput } from "./links.js";
+import { type LiveCost, liveRows, measureLive } from "./live.js";
 import { measureInspect, measureSimulator } from "./offline.js";
 import { measureBigReport, measureDemoReport, type ReportCost } from "./report.js";
 import { type Row, renderRows } from "./rows.js";
@@ -247,6 +248,17 @@ if (big !== undefined) {
   });
 }
 raw.report = { demo, big };
+
+// 7. The live page: 3 VMs at 6 ticks/s, a plain run and one watched by two pages, in turns.
+const liveS = quick ? 10 : 30;
+progress(`live: 3 VMs at 6 ticks/s for ${liveS} s, plain and with 2 pages in Chromium, in turns`);
+const live: LiveCost[] = [];
+for (const pages of quick ? [0, 2] : [0, 2, 0, 2]) {
+  const cost = await attempt(`live run with ${pages} pages`, () => measureLive(pages, liveS), undefined);
+  if (cost !== undefined) live.push(cost);
+}
+if (live.some((r) => r.pages === 0) && live.some((r) => r.pages > 0)) rows.push(...liveRows(live));
+raw.live = live;
 raw.errors = errors;
 
 const date = new Date().toISOString().slice(0, 10);

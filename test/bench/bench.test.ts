@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { measureLatencies, measureThroughput } from "../../src/bench/links.js";
+import { type LiveCost, liveRows } from "../../src/bench/live.js";
 import { measureBigReport, timeToInteractive } from "../../src/bench/report.js";
 import { renderRows } from "../../src/bench/rows.js";
 import { browserMissing } from "../helpers/browser.js";
@@ -23,6 +24,30 @@ describe("benchmark pieces", () => {
     const t = await measureThroughput("zmq", 2000);
     assert.equal(t.count, 2000);
     assert.ok(Number.isFinite(t.messagesPerS) && t.messagesPerS > 0);
+  });
+
+  it("sets the live page's runs side by side against their targets", () => {
+    const run = (pages: number, late: number, cpu: number, p99?: number): LiveCost => ({
+      ...{ pages, durationS: 30, latenessP99Ms: late, latenessMaxMs: late, orchestratorCpuMs: 0 },
+      ...{ orchestratorCpuPercent: cpu, checksPassed: true },
+      ...(p99 === undefined ? {} : { delay: { count: 540, p50: 40, p99, max: p99 + 10 } }),
+    });
+    const rows = liveRows([run(0, 2, 3), run(2, 3.5, 4, 90), run(0, 3, 3.2), run(2, 4.5, 4.4, 260)]);
+    // Plain: the (upper) median of 2 and 3; with pages: 4.5 > the worst plain 3 + 1: missed.
+    assert.deepEqual(
+      rows.map((r) => [r.value, r.met]),
+      [
+        [3, undefined],
+        [4.5, false],
+        [4.4, undefined],
+        [260, false],
+      ],
+    );
+    const fine = liveRows([run(0, 3, 3), run(2, 3.9, 4, 249)]);
+    assert.deepEqual(
+      fine.map((r) => r.met),
+      [undefined, true, undefined, true],
+    );
   });
 
   it("puts floor, ratio, target and verdict side by side", () => {

@@ -21,7 +21,9 @@ const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
 /** What the page measures of itself, for tests and the bench (window.clocklabLive). */
 interface Measured {
+  /** Per tick event drawn: ms from its record's time to the frame, and the record's time. */
   delays: number[];
+  at: number[];
 }
 
 function start(): void {
@@ -29,7 +31,7 @@ function start(): void {
   const status = byId("lv-status");
   const findings = byId("lv-findings");
   const placeholder = findings.firstElementChild ?? document.createElement("p");
-  const measured: Measured = { delays: [] };
+  const measured: Measured = { delays: [], at: [] };
   (window as unknown as { clocklabLive: Measured }).clocklabLive = measured;
   let run: LiveRun | undefined;
   let store = new LiveStore(1);
@@ -90,7 +92,12 @@ function start(): void {
     // The diagram draws in its own animation frame, queued by `changed` before this one.
     requestAnimationFrame(() => {
       const now = Date.now();
-      for (const r of fed) if (measured.delays.length < KEPT_DELAYS) measured.delays.push(now - r.t);
+      for (const r of fed) {
+        if (r.tick !== undefined && measured.delays.length < KEPT_DELAYS) {
+          measured.delays.push(now - r.t);
+          measured.at.push(r.t);
+        }
+      }
       fed = [];
     });
   };
