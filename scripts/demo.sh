@@ -10,6 +10,7 @@
 #   SEED [random]      seed of every rate and event draw
 #   EXPERIMENTS [all]  all, standard or smaller-variation
 #   TRANSPORT [zmq]
+#   UI [off]           a port (e.g. 8080): also show the run live in a browser at that port (run --ui)
 # Short form: TRIALS=1 DURATION=5 npm run demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,5 @@ args=(run --experiment "${EXPERIMENTS:-all}")
 [[ -n ${BASE_PORT:-} ]] && args+=(--base-port "$BASE_PORT")
 [[ -n ${SEED:-} ]] && args+=(--seed "$SEED")
 [[ -n ${TRANSPORT:-} ]] && args+=(--transport "$TRANSPORT")
+[[ -n ${UI:-} ]] && args+=(--ui-port "$UI")
 exec node dist/cli/index.js "${args[@]}"

@@ -1,10 +1,11 @@
 // The README's pictures of the report: a seeded simulated demo (both experiments), its report.html
 // opened in Debian's Chromium (the browser the tests use), two views written as PNG under docs/:
 // what was run, what the run shows (findings, the chart against the rate ratio), and the
-// space-time diagram with one event's causal past and future lit up.
+// space-time diagram with one event's causal past and future lit up. Then a real run watched
+// live (`run --ui`), caught in the middle of its trial.
 //
 //   npm run screenshot            (after npm run build)
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,4 +52,48 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// The live page of a real run (3 VMs, rates 1, 3 and 6), 14 s into a trial of 20 s.
+const live = mkdtempSync(join(tmpdir(), "clocklab-shot-live-"));
+const run = spawn(
+  process.execPath,
+  [
+    "dist/cli/index.js",
+    "run",
+    "--ui",
+    "--ui-port",
+    "0",
+    "--rates",
+    "1,3,6",
+    "--trials",
+    "2",
+    "--duration",
+    "20",
+  ].concat(["--seed", "4", "--start-delay", "2000", "--no-html", "--log-dir", live]),
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+try {
+  let out = "";
+  run.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  while (!/^live: http/m.test(out)) {
+    if (run.exitCode !== null) throw new Error(`run --ui exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const url = /^live: (\S+)/m.exec(out)?.[1] as string;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+    await page.goto(url);
+    await page.waitForTimeout(2000 + 14_000);
+    const file = join(OUT, "live.png");
+    await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 1400, height: 960 } });
+    console.log(`${file}: ${(statSync(file).size / 1024).toFixed(0)} KB`);
+  } finally {
+    await browser.close();
+  }
+} finally {
+  run.kill("SIGINT");
+  await new Promise((r) => run.once("exit", r));
+  rmSync(live, { recursive: true, force: true });
 }
