@@ -3,6 +3,7 @@ import { ROOT_ID } from "../../report/diagram/format.js";
 import {
   EVENTS,
   type LiveEnd,
+  type LiveRecord,
   type LiveRecords,
   type LiveRun,
   type LiveTrial,
@@ -39,7 +40,7 @@ function start(): void {
   let shown = -1;
   let frame = 0;
   let lastTable = 0;
-  let fed: { t: number }[] = [];
+  let fed: LiveRecord[] = [];
 
   const setStatus = (text: string, cls = "") => {
     status.textContent = text;
