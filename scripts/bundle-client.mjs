@@ -13,5 +13,9 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: ["src/report/diagram/client/main.ts"], outfile: "dist/client/diagram.js" });
+await build({
+  ...common,
+  entryPoints: ["src/report/diagram/client/main.ts"],
+  outfile: "dist/client/diagram.js",
+});
 await build({ ...common, entryPoints: ["src/live/client/main.ts"], outfile: "dist/client/live.js" });

@@ -19,7 +19,7 @@ import {
   liveTerminal,
   type RunOptions,
   runConfigFromOptions,
-} from "./run.js";
+} from "./experiment-options.js";
 import { untilSignal } from "./signals.js";
 
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */

@@ -15,7 +15,7 @@ import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import { integer, nonEmpty } from "./parse.js";
-import { addPresetOptions, checkedExperiments, type PresetFlags } from "./run.js";
+import { addPresetOptions, checkedExperiments, type PresetFlags } from "./experiment-options.js";
 import { untilSignal } from "./signals.js";
 
 interface SimOptions extends PresetFlags {

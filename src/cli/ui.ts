@@ -27,6 +27,6 @@ export async function startUi(host: string, port: number, config: RunConfig, io:
     }
     throw err;
   }
-  io.out(`live: ${ui.url} (open it in a browser; it shows the report when the run ends)`);
+  io.out(`live: ${ui.url} (open it in a browser; open pages turn into the report when the run ends)`);
   return ui;
 }

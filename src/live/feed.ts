@@ -1,13 +1,13 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { findingsOf } from "../analysis/findings.js";
-import { inspectPaths } from "../analysis/inspect.js";
 import { describeError } from "../base/errors.js";
 import { lineParser } from "../log/line.js";
 import type { Manifest } from "../run/manifest.js";
 import type { ObservedTrial, RunObserver } from "../run/observer.js";
 import { EVENTS, type LiveEnd, type LiveRun, type LiveTrial, type LiveTrialEnd } from "./protocol.js";
 import type { SseStream } from "./sse.js";
+import { trialReport } from "./trial-report.js";
 
 /** The kinds a page draws or needs: a line starting otherwise is not sent. */
 const SENT = ["start", "internal", "send", "receive", "stop"].map((k) => `{"event":"${k}"`);
@@ -27,7 +27,7 @@ interface FedTrial {
  * where the tails had got (so nothing is sent twice or missed), then the rest as it comes.
  */
 export class LiveFeed implements RunObserver {
-  #run: LiveRun | undefined;
+  #run: Omit<LiveRun, "now"> | undefined;
   readonly #trials: FedTrial[] = [];
   readonly #pages = new Set<SseStream>();
   #end: LiveEnd | undefined;
@@ -76,7 +76,7 @@ export class LiveFeed implements RunObserver {
       transport: "transport" in config ? config.transport : "memory",
       limitPerTrial: this.limitPerTrial,
     };
-    this.#broadcast(EVENTS.run, JSON.stringify(this.#run));
+    this.#broadcast(EVENTS.run, JSON.stringify({ ...this.#run, now: Date.now() }));
   }
 
   trialStarted(t: ObservedTrial): void {
@@ -131,7 +131,7 @@ export class LiveFeed implements RunObserver {
 
   /** A new page: the story so far, then everything as it happens. */
   attach(page: SseStream): void {
-    if (this.#run !== undefined) page.send(EVENTS.run, JSON.stringify(this.#run));
+    if (this.#run !== undefined) page.send(EVENTS.run, JSON.stringify({ ...this.#run, now: Date.now() }));
     for (const trial of this.#trials) {
       if (trial === undefined) continue;
       page.send(EVENTS.trial, JSON.stringify(trial.meta));
@@ -193,7 +193,10 @@ function linesOf(file: string, upTo: number): string[] {
 
 /** What a trial's logs say once it is over: its checks and its own findings. */
 async function trialEnd(t: ObservedTrial): Promise<LiveTrialEnd> {
-  const report = await inspectPaths(t.vms.map((v) => v.log));
+  const report = await trialReport(
+    t.vms.map((v) => v.log),
+    t.experiment,
+  );
   return {
     index: t.index,
     ok: report.ok,

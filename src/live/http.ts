@@ -82,14 +82,17 @@ export async function startServer(host: string, port: number, route: Route): Pro
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why =
-        err.code === "EADDRINUSE"
-          ? `${port} is already in use`
-          : err.code === "EADDRNOTAVAIL"
-            ? `${host} is not an address of this machine`
-            : err.code === "EACCES"
-              ? `port ${port} needs privileges (use one above 1023)`
-              : `cannot listen on ${host}:${port} (${err.code ?? err.message})`;
-      reject(new ListenError(why, err.code === "EADDRNOTAVAIL" ? "host" : "port", err));
+        err.code === "ENOTFOUND" || err.code === "EAI_AGAIN"
+          ? `${host} does not resolve to an address`
+          : err.code === "EADDRINUSE"
+            ? `${port} is already in use`
+            : err.code === "EADDRNOTAVAIL"
+              ? `${host} is not an address of this machine`
+              : err.code === "EACCES"
+                ? `port ${port} needs privileges (use one above 1023)`
+                : `cannot listen on ${host}:${port} (${err.code ?? err.message})`;
+      const hostFault = ["EADDRNOTAVAIL", "ENOTFOUND", "EAI_AGAIN"].includes(err.code ?? "");
+      reject(new ListenError(why, hostFault ? "host" : "port", err));
     });
     server.listen(port, host, () => resolve());
   });

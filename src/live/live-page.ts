@@ -14,6 +14,8 @@ const CSS = `
 .lv-bar{height:.7rem;background:#eee;border-radius:4px;overflow:hidden}.lv-bar>div{height:100%;background:#4c78a8;width:0}
 .lv-vms td canvas{display:block}.lv-vms td.lv-jump{white-space:nowrap}
 .lv-findings li{margin:.2rem 0}.lv-checks{font-size:.9rem}
+.lv-help{margin:.2rem 0 .4rem;color:#444;font-size:.9rem}.lv-help p{margin:.3rem 0;max-width:70rem}
+.lv-vms table{margin:.3rem 0}
 `;
 
 /**
@@ -28,12 +30,11 @@ export function livePage(folder: string): string {
 <span id="lv-trial-label">trial</span><div class="lv-bar"><div id="lv-trial-bar"></div></div><span id="lv-trial-pct"></span>
 <span id="lv-run-label">run</span><div class="lv-bar"><div id="lv-run-bar"></div></div><span id="lv-run-pct"></span>
 </div>
-<section><h2>Machines</h2>
-<p class="muted">Each VM's Lamport clock, how far it lags behind the largest clock (the leader), its queue of messages waiting, and its latest jump (clock values skipped when a message's clock was ahead). The small charts show the last 30 seconds.</p>
-<div id="lv-vms" class="lv-vms"></div></section>
-<section><h2>Space-time diagram</h2>
-<p class="muted">Events appear as the VMs log them: one lane per VM, arrows from a send to its arrival, the shaded bar is the wait in the queue. The view follows the newest events; drag or zoom to look back, click an event for its causal past and future.</p>
-<div id="${ROOT_ID}" class="st"><noscript>The live view needs JavaScript.</noscript></div></section>
+<div id="lv-vms" class="lv-vms"></div>
+<details class="lv-help"><summary>What am I looking at?</summary>
+<p><b>Lamport clock</b>: the VM's clock now. <b>lag</b>: how far it is behind the largest clock of the trial (the leader). <b>queue</b>: messages waiting to be taken, one per tick. <b>latest jump</b>: the clock values skipped when a message's clock was ahead of the VM's (+n: n values skipped). The small charts: the last 30 seconds of lag and queue, scaled to their largest value (written above them).</p>
+<p>The diagram: one lane per VM, time to the right; an arrow runs from a send to the message's arrival, the shaded bar is its wait in the queue until the receive tick, a circled event is a jump. The view follows the newest events (the "newest" button goes back to them); drag or zoom to look back; click an event to light up its causal past and future (following pauses while an event is chosen; Esc clears).</p></details>
+<div id="${ROOT_ID}" class="st"><noscript>The live view needs JavaScript.</noscript></div>
 <section id="lv-ended"><h2>Trials so far</h2><div id="lv-findings" class="lv-findings"><p class="muted">Each trial's findings appear here when it ends.</p></div></section>
 <script src="/${LIVE_SCRIPT}"></script>`;
   return page(`clocklab live · ${esc(folder)}`, body, CSS);

@@ -27,6 +27,8 @@ export interface LiveRun {
   transport: string;
   /** Tick events a trial's diagram keeps at most (the report's bound). */
   limitPerTrial: number;
+  /** The server's clock as it sent this (ms since the epoch): the page counts down to first ticks with it. */
+  now: number;
 }
 
 /** `trial`: a trial has started (or had, for a page that catches up). */

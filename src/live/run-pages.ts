@@ -2,7 +2,12 @@ import { esc } from "../report/escape.js";
 import { page } from "./page-style.js";
 import { type RunEntry, type RunTrial, trialPage } from "./runs.js";
 
-const when = (ms: number) => new Date(ms).toLocaleString("en-GB", { hour12: false });
+/** Local time as 2026-12-03 14:07:35: the order of the run folders' names, never ambiguous. */
+function when(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
 
 function status(r: RunEntry): string {
   const s = r.info?.status ?? "unknown";
@@ -43,7 +48,8 @@ ${runs.length === 0 ? "<p>No run folders here yet: <code>clocklab run</code> or 
 /** One run: what ran, its report, and each trial with its own report and its logs. */
 export function runPage(run: RunEntry, trials: readonly RunTrial[]): string {
   const base = `/runs/${encodeURIComponent(run.folder)}/`;
-  const command = run.info === undefined ? "" : `<p><code>${esc(run.info.command.join(" "))}</code></p>`;
+  const command =
+    run.info === undefined ? "" : `<p><code>clocklab ${esc(run.info.command.join(" "))}</code></p>`;
   const rows = trials
     .map(
       (t) => `<tr><td>${esc(t.experiment === "." ? "" : t.experiment)}</td><td class="n">${t.trial}</td>

@@ -6,14 +6,18 @@ import { fileUnder, folderUnder } from "./files.js";
 import { type PageServer, reply, replyFile, startServer } from "./http.js";
 import { runListPage, runPage } from "./run-pages.js";
 import { type RunEntry, runsIn, trialPage, trialsOf } from "./runs.js";
+import { trialReport } from "./trial-report.js";
 
 const HTML = "text/html; charset=utf-8";
 /** Reports made on request, kept for the next reader (most recent few). */
 const CACHED = 8;
 
-/** A report page made from logs: the run's, or one trial's. */
-async function reportOf(paths: string[]): Promise<string> {
-  const report = await inspectPaths(paths);
+/** A report page: of a run folder, or of one trial's logs in their run. */
+async function reportOf(paths: string[], trial?: { experiment: string; runDir: string }): Promise<string> {
+  const report =
+    trial === undefined
+      ? await inspectPaths(paths)
+      : await trialReport(paths, trial.experiment, trial.runDir);
   const { renderCharts } = await loadReport();
   return renderHtml(report, await renderCharts(report), new Date());
 }
@@ -56,7 +60,12 @@ export async function startServe(logDir: string, host: string, port: number): Pr
     if (trial !== undefined) {
       const key = `${run.dir}\u0000${name}`;
       const files = trial.files.map((f) => join(run.dir, f));
-      reply(res, made.get(key) ?? remember(key, await reportOf(files)), HTML);
+      reply(
+        res,
+        made.get(key) ??
+          remember(key, await reportOf(files, { experiment: trial.experiment, runDir: run.dir })),
+        HTML,
+      );
       return true;
     }
     const file = fileUnder(run.dir, rest);

@@ -138,7 +138,8 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
         trial,
         trials: exp.trials,
         vms: tails.map((t) => t.poll()),
-        elapsedS: doneS + (done ? trialS : (Date.now() - spawnedAt) / 1000),
+        // A trial that ran to its end counts whole; one cut short counts the time it ran.
+        elapsedS: doneS + (done && !env.signal.aborted ? trialS : (Date.now() - spawnedAt) / 1000),
         totalS,
         trialElapsedS: (Date.now() - spawnedAt) / 1000,
         trialS,

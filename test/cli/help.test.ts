@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { Command } from "commander";
 import { describeValue, errorLine, SEED_HELP } from "../../src/cli/help.js";
 import { main } from "../../src/cli/program.js";
-import { addExperimentOptions } from "../../src/cli/run.js";
+import { addExperimentOptions } from "../../src/cli/experiment-options.js";
 import { captureIo } from "../helpers/io.js";
 
 const COMMANDS = ["vm", "run", "compare", "sim", "sweep", "inspect", "keys"];

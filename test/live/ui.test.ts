@@ -90,6 +90,9 @@ describe("run --ui in Chromium", { skip }, () => {
     );
     const a = await browser.newPage();
     const aEnd = finalCount(a);
+    // Offline: everything the page loads comes from the run's own server.
+    const requested: string[] = [];
+    a.on("request", (r) => requested.push(r.url()));
     await a.goto(url);
     // The count grows while the run goes: several different counts, each larger than the last.
     const seen: number[] = [];
@@ -121,6 +124,13 @@ describe("run --ui in Chromium", { skip }, () => {
     await a.waitForFunction('document.title.startsWith("clocklab report")', undefined, { timeout: 10_000 });
     await b.waitForFunction('document.title.startsWith("clocklab report")', undefined, { timeout: 10_000 });
     assert.equal(await listening(port), false, "the page's port is still open after the run");
+    const origin = new URL(url).origin;
+    assert.ok(requested.length >= 3, requested.join(" "));
+    assert.deepEqual(
+      requested.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith("data:")),
+      [],
+      "requests to another origin",
+    );
     await a.close();
     await b.close();
   });

@@ -3,7 +3,7 @@ import type { LaneNow } from "./store.js";
 
 /** Seconds of history the small charts show. */
 export const SPARK_S = 30;
-const W = 120;
+const W = 160;
 const SVG = "http://www.w3.org/2000/svg";
 
 /** An SVG element with attributes. */
@@ -12,7 +12,7 @@ function svgEl(tag: string, attrs: Record<string, string>): SVGElement {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 }
-const H = 26;
+const H = 34;
 
 /** A small line chart of `values` over the last SPARK_S seconds up to `nowS`, 0 at the bottom. */
 function sparkline(points: [number, number][], nowS: number, label: string): SVGElement {
@@ -28,10 +28,14 @@ function sparkline(points: [number, number][], nowS: number, label: string): SVG
   svg.append(
     svgEl("line", { x1: "0", x2: String(W), y1: String(H - 0.5), y2: String(H - 0.5), stroke: "#ddd" }),
   );
+  // The scale, so a climbing line can be read: its top is this value.
+  const top = svgEl("text", { x: "1", y: "8", "font-size": "9", fill: "#666" });
+  top.textContent = `max ${max}`;
+  svg.append(top);
   const [first, ...rest] = shown;
   if (first !== undefined) {
     const x = (t: number) => ((t - (nowS - SPARK_S)) / SPARK_S) * (W - 2) + 1;
-    const y = (v: number) => H - 2 - (v / max) * (H - 5);
+    const y = (v: number) => H - 2 - (v / max) * (H - 12);
     // A step line: the value holds until the VM's next event.
     let d = `M${x(first[0]).toFixed(1)},${y(first[1]).toFixed(1)}`;
     for (const [t, v] of rest) d += `H${x(t).toFixed(1)}V${y(v).toFixed(1)}`;
@@ -93,7 +97,10 @@ export function machinesTable(lanes: readonly LaneNow[], nowS: number): HTMLTabl
           `queue of VM ${v.id}`,
         ),
       ),
-      cell(v.lastJump > 0 ? `+${v.lastJump} at ${v.lastJumpAtS.toFixed(1)} s` : "none yet", "lv-jump"),
+      cell(
+        v.lastJump > 0 ? `+${v.lastJump} at ${v.lastJumpAtS.toFixed(1)} s` : v.stopped ? "none" : "none yet",
+        "lv-jump",
+      ),
     ),
   );
   return el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows));

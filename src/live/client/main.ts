@@ -11,6 +11,7 @@ import {
 } from "../protocol.js";
 import { endedTrial } from "./ended.js";
 import { machinesTable } from "./machines.js";
+import { drawProgress, untilFirstTick } from "./progress.js";
 import { LiveStore } from "./store.js";
 
 /** Milliseconds between redraws of the machines' table (the diagram redraws every frame). */
@@ -49,31 +50,29 @@ function start(): void {
   };
 
   const current = () => store.trials[store.trials.length - 1];
-
-  const drawProgress = () => {
+  /** The server's clock minus this browser's, from the stream's first event. */
+  let offset = 0;
+  const serverNow = () => Date.now() + offset;
+  let verdict = "";
+  const showStatus = () => {
+    const t = current();
+    if (document.body.dataset.status === "ended" || t === undefined) return;
+    if (t.end?.interrupted === true) return setStatus("interrupted: the VMs are stopping…", "lost");
+    const wait = untilFirstTick(t, serverNow());
+    const now = wait > 0 ? `trial ${t.meta.trial}: first tick in ${Math.ceil(wait)} s` : "running";
+    setStatus(verdict === "" ? now : `${now} · ${verdict}`);
+  };
+  const drawHead = () => {
     const t = current();
     if (run === undefined || t === undefined) return;
-    const planned = t.now.reduce((n, v) => n + v.planned, 0);
-    const done =
-      t.end !== undefined
-        ? 1
-        : planned > 0
-          ? t.now.reduce((n, v) => n + Math.min(v.ticks, v.planned), 0) / planned
-          : 0;
-    const total = run.experiments.reduce((n, e) => n + e.trials, 0);
-    const whole = (t.meta.index + done) / Math.max(1, total);
-    const exp = t.meta.experiment === "." ? "" : `${t.meta.experiment} · `;
-    byId("lv-trial-label").textContent = `${exp}trial ${t.meta.trial} of ${t.meta.trials}`;
-    byId("lv-trial-bar").style.width = `${(done * 100).toFixed(1)}%`;
-    byId("lv-trial-pct").textContent = t.end !== undefined ? "done" : `${Math.floor(done * 100)}%`;
-    byId("lv-run-label").textContent = `run: ${run.experiments.map((e) => e.name).join(", ")}`;
-    byId("lv-run-bar").style.width = `${(whole * 100).toFixed(1)}%`;
-    byId("lv-run-pct").textContent =
-      `${Math.floor(whole * 100)}% (${t.meta.index + (t.end !== undefined ? 1 : 0)} of ${total} trials done)`;
+    drawProgress(run, t, serverNow());
+    showStatus();
   };
+  // The countdown to a trial's first tick moves without events.
+  setInterval(drawHead, 500);
 
   const drawTable = () => {
-    const t = store.trials[shown] ?? current();
+    const t = store.trials[shown];
     if (t === undefined) return;
     const nowS = Math.max(0, (t.lastT - t.meta.t0) / 1000);
     byId("lv-vms").replaceChildren(machinesTable(t.now, nowS));
@@ -82,9 +81,21 @@ function start(): void {
   const render = () => {
     frame = 0;
     const { changed, fed: records } = store.flush();
-    for (const i of changed) mounted?.changed(i);
+    // A new trial takes the screen at its first tick, not at its VMs' start: until then the
+    // last one stays in view with its verdict.
+    const ticked = [...changed].filter((i) => store.trials[i]?.now.some((v) => v.ticks > 0));
+    const newest = Math.max(shown, ...ticked);
+    if (newest > shown) {
+      shown = newest;
+      lastTable = 0;
+    }
+    if (mounted === undefined && shown >= 0) mounted = mount(root, source, shown);
+    else if (mounted !== undefined) {
+      for (const i of ticked) mounted.changed(i);
+      mounted.follow(shown);
+    }
     document.body.dataset.received = String(store.received);
-    drawProgress();
+    drawHead();
     if (performance.now() - lastTable > TABLE_MS) {
       lastTable = performance.now();
       drawTable();
@@ -119,6 +130,8 @@ function start(): void {
   events.addEventListener(EVENTS.run, (e) => {
     // Also after a reconnect: the stream tells the whole story again, so start over.
     run = JSON.parse((e as MessageEvent).data) as LiveRun;
+    offset = run.now - Date.now();
+    verdict = "";
     store = new LiveStore(run.limitPerTrial);
     mounted = undefined;
     shown = -1;
@@ -128,13 +141,7 @@ function start(): void {
     setStatus("running");
   });
   events.addEventListener(EVENTS.trial, (e) => {
-    const meta = JSON.parse((e as MessageEvent).data) as LiveTrial;
-    store.addTrial(meta);
-    if (mounted === undefined) {
-      mounted = mount(root, source);
-      shown = meta.index;
-    } else mounted.changed(meta.index);
-    shown = meta.index;
+    store.addTrial(JSON.parse((e as MessageEvent).data) as LiveTrial);
     later();
   });
   events.addEventListener(EVENTS.records, (e) => {
@@ -148,6 +155,9 @@ function start(): void {
     t.end = end;
     if (findings.querySelector(".lv-trial-end") === null) findings.replaceChildren();
     findings.append(endedTrial(t.meta, end));
+    const failed = end.checks.filter((c) => !c.ok).length;
+    verdict = `trial ${t.meta.trial} of ${t.meta.trials} ${end.interrupted ? "cut short" : "ended"}: ${failed === 0 ? `all ${end.checks.length} checks passed` : `${failed} checks failed`}`;
+    lastTable = 0;
     later();
   });
   events.addEventListener(EVENTS.end, (e) => {

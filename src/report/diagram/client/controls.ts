@@ -17,6 +17,8 @@ export interface Controls {
   note: HTMLDivElement;
   results: HTMLDivElement;
   info: HTMLDivElement;
+  /** Live pages only: back to the newest events. */
+  newest?: HTMLButtonElement;
 }
 
 /** A trial as the picker names it. */
@@ -29,7 +31,7 @@ export function trialLabel(d: Pick<TrialDiagram, "experiment" | "trial" | "vms">
 /** Fills `root` with the toolbar, the lanes' names, the canvas, the note, results, panel and legend. */
 export function buildPage(
   root: HTMLElement,
-  data: { count(): number; trial(i: number): TrialDiagram },
+  data: { count(): number; trial(i: number): TrialDiagram; live?: boolean },
 ): Controls {
   const style = el("style");
   style.textContent = CSS;
@@ -43,6 +45,10 @@ export function buildPage(
   const zoomIn = button("st-zoom-in", "+", "zoom in (or Ctrl + wheel)");
   const first = button("st-first", "first 10 s", "show the first 10 seconds");
   const whole = button("st-whole", "whole trial", "show the whole trial");
+  const newest =
+    data.live === true
+      ? button("st-newest", "newest ▸", "show the newest events and follow them (while no event is chosen)")
+      : undefined;
   const search = el("input", {
     id: "st-search",
     type: "search",
@@ -64,7 +70,18 @@ export function buildPage(
       "div",
       { class: "st-bar" },
       el("label", {}, "Trial ", picker),
-      el("span", {}, zoomOut, " ", zoomIn, " ", first, " ", whole),
+      el(
+        "span",
+        {},
+        zoomOut,
+        " ",
+        zoomIn,
+        " ",
+        first,
+        " ",
+        whole,
+        ...(newest === undefined ? [] : [" ", newest]),
+      ),
       el("label", {}, "Find ", search),
       range,
     ),
@@ -72,7 +89,7 @@ export function buildPage(
     note,
     results,
     info,
-    legend(),
+    legend(data.live === true),
   );
   return {
     picker,
@@ -89,5 +106,6 @@ export function buildPage(
     note,
     results,
     info,
+    ...(newest === undefined ? {} : { newest }),
   };
 }

@@ -19,7 +19,7 @@ const swatch = (svg: string) => {
 };
 
 /** The key to the drawing's marks and colours. */
-export function legend(): HTMLElement {
+export function legend(live = false): HTMLElement {
   const item = (svg: string, text: string) => el("span", { class: "st-key" }, swatch(svg), text);
   return el(
     "div",
@@ -33,7 +33,7 @@ export function legend(): HTMLElement {
     ),
     item(
       `<line x1="1" y1="12" x2="17" y2="3" stroke="${COLOURS.arrow}" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M21 1 L13 2 L17 7 Z" fill="${COLOURS.arrow}"/>`,
-      "message never received",
+      live ? "message not received yet" : "message never received",
     ),
     item(`<rect x="1" y="4" width="20" height="6" fill="${COLOURS.wait}"/>`, "wait in the queue"),
     item(

@@ -8,7 +8,7 @@ import { infoPanel, noteText, rangeText } from "./readout.js";
 import type { View } from "./scale.js";
 import { AXIS_H, LANE_H, type Scene } from "./scene.js";
 import { describe, find, parseQuery } from "./search.js";
-import { grown, opened, type State, selected } from "./state.js";
+import { grown, newestView, opened, type State, selected } from "./state.js";
 import { centred, clamp, endOf, openView, panned, wholeView, zoomed } from "./view.js";
 
 const SHOWN_RESULTS = 40;
@@ -27,9 +27,11 @@ export interface TrialSource {
 export interface Mounted {
   /** Trial `i` has new events, or is new: redraw it when shown; a new trial joins the picker. */
   changed(i: number): void;
+  /** Shows trial `i` (the newest, as it starts), unless the reader chose an earlier one. */
+  follow(i: number): void;
 }
 
-export function mount(root: HTMLElement, data: TrialSource): Mounted {
+export function mount(root: HTMLElement, data: TrialSource, opening = 0): Mounted {
   const {
     picker,
     zoomOut,
@@ -45,15 +47,17 @@ export function mount(root: HTMLElement, data: TrialSource): Mounted {
     note,
     results,
     info,
+    newest,
   } = buildPage(root, data);
   const g = canvas.getContext("2d");
   if (g === null) {
     note.textContent = "This browser cannot draw on a canvas.";
-    return { changed: () => undefined };
+    return { changed: () => undefined, follow: () => undefined };
   }
 
   const load = (i: number): State => opened(i, data.trial(i), plot.clientWidth);
-  let s = load(0);
+  let s = load(opening);
+  picker.value = String(opening);
   let frame = 0;
 
   const height = () => LANE_H * s.d.vms.length + AXIS_H;
@@ -189,6 +193,7 @@ export function mount(root: HTMLElement, data: TrialSource): Mounted {
   zoomOut.addEventListener("click", () => zoom(2));
   first.addEventListener("click", () => show(openView(s.d, s.view.width)));
   whole.addEventListener("click", () => show(wholeView(endOf(s.d), s.view.width)));
+  newest?.addEventListener("click", () => show(newestView(s)));
   search.addEventListener("input", runSearch);
   listen(canvas, tip, { state: () => s, zoom, pan, show, select });
   new ResizeObserver(() => {
@@ -203,24 +208,32 @@ export function mount(root: HTMLElement, data: TrialSource): Mounted {
 
   /** Trials the picker offers; the live page adds the ones that start later. */
   let offered = picker.options.length;
+  /** The reader chose an earlier trial by hand: a new trial does not take the screen from them. */
+  let pinned = false;
+  picker.addEventListener("change", () => {
+    pinned = Number(picker.value) !== data.count() - 1;
+  });
+  const offer = () => {
+    for (; offered < data.count(); offered++) {
+      picker.append(el("option", { value: String(offered) }, trialLabel(data.trial(offered))));
+    }
+  };
   return {
     changed(i: number) {
-      for (; offered < data.count(); offered++) {
-        picker.append(el("option", { value: String(offered) }, trialLabel(data.trial(offered))));
-      }
-      // A new trial is shown as it starts, unless the reader went back to an earlier one.
-      if (i > s.trial && s.trial === offered - 2 && i === offered - 1) {
-        picker.value = String(i);
-        s = load(i);
-        layout();
-        runSearch();
-        showInfo();
-        redraw();
-        return;
-      }
+      offer();
       if (i !== s.trial) return;
       s = grown(s, data.trial(i));
       if (s.a >= 0) showInfo();
+      redraw();
+    },
+    follow(i: number) {
+      offer();
+      if (pinned || i === s.trial) return;
+      picker.value = String(i);
+      s = load(i);
+      layout();
+      runSearch();
+      showInfo();
       redraw();
     },
   };

@@ -59,15 +59,18 @@ export function selected(s: State, i: number, second: boolean): State {
 
 /**
  * The state after trial `d` (the one shown) gained events: its causal cone and longest message
- * found again, and, when the newest events were in view, the view slid on to keep them there
- * (the live page follows the run; a reader who panned back stays where they are).
+ * found again, and, when the newest events were in view and no event is chosen, the view slid on
+ * to keep them there (the live page follows the run; a reader who panned back or chose an event
+ * stays where they are).
  */
 export function grown(s: State, d: TrialDiagram): State {
   // The columns grow in place: the newest time before this update is the one kept in the state.
   const before = s.lastT;
   const after = lastT(d, before);
   let view = s.view;
-  if (before >= view.from && before <= view.to && after > view.to - FOLLOW_MARGIN * (view.to - view.from)) {
+  // While an event is chosen the view stays put, so it cannot slide away under the reader.
+  const following = s.a < 0 && before >= view.from && before <= view.to;
+  if (following && after > view.to - FOLLOW_MARGIN * (view.to - view.from)) {
     const shift = after - (view.to - FOLLOW_MARGIN * (view.to - view.from));
     view = { ...view, from: view.from + shift, to: view.to + shift };
   }
@@ -82,3 +85,10 @@ const FOLLOW_MARGIN = 0.05;
 
 const lastT = (d: TrialDiagram, otherwise: number) =>
   d.t.length === 0 ? otherwise : (d.t[d.t.length - 1] as number);
+
+/** The newest events, in a view as wide as `view` (at most the opening 10 s): where following starts. */
+export function newestView(s: State): View {
+  const span = Math.min(s.view.to - s.view.from, 10_000);
+  const to = s.lastT + FOLLOW_MARGIN * span;
+  return { ...s.view, from: to - span, to };
+}
