@@ -12,7 +12,6 @@ import { checkPortsFree, runPorts } from "../run/ports.js";
 import { selfEntry } from "../run/trial.js";
 import type { TransportRegistry } from "../transport/registry.js";
 import { flagged, RUN_FLAGS } from "./bounds.js";
-import { commaList } from "./parse.js";
 import {
   addExperimentOptions,
   checkRunBounds,
@@ -20,6 +19,7 @@ import {
   type RunOptions,
   runConfigFromOptions,
 } from "./experiment-options.js";
+import { commaList } from "./parse.js";
 import { untilSignal } from "./signals.js";
 
 /** `clocklab compare`: the same seeded experiment over several transports, side by side. */

@@ -12,10 +12,10 @@ import { pointLatest, runStamp } from "../run/orchestrator.js";
 import { type SimProgress, simulateRun } from "../sim/run.js";
 import { parseLatency } from "../transport/faults.js";
 import { checkBounds, flagged, RUN_FLAGS } from "./bounds.js";
+import { addPresetOptions, checkedExperiments, type PresetFlags } from "./experiment-options.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
 import { integer, nonEmpty } from "./parse.js";
-import { addPresetOptions, checkedExperiments, type PresetFlags } from "./experiment-options.js";
 import { untilSignal } from "./signals.js";
 
 interface SimOptions extends PresetFlags {

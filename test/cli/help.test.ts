@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Command } from "commander";
+import { addExperimentOptions } from "../../src/cli/experiment-options.js";
 import { describeValue, errorLine, SEED_HELP } from "../../src/cli/help.js";
 import { main } from "../../src/cli/program.js";
-import { addExperimentOptions } from "../../src/cli/experiment-options.js";
 import { captureIo } from "../helpers/io.js";
 
 const COMMANDS = ["vm", "run", "compare", "sim", "sweep", "inspect", "keys"];
