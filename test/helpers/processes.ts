@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -83,4 +84,17 @@ export function killAll(): void {
 /** The peers of `port` among `ports`, as --others values. */
 export function othersOf(ports: number[], port: number): string[] {
   return ports.filter((p) => p !== port).map(String);
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+    s.connect(port, "127.0.0.1");
+  });
 }

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { request } from "node:http";
-import { createServer, type Server, Socket } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,7 +17,7 @@ import { main } from "../../src/cli/program.js";
 import type { PageServer } from "../../src/live/http.js";
 import { startServe } from "../../src/live/serve-app.js";
 import { captureIo } from "../helpers/io.js";
-import { killAll, startCli } from "../helpers/processes.js";
+import { killAll, listening, startCli } from "../helpers/processes.js";
 import { until } from "../helpers/until.js";
 
 /** GET (or `method`) of a raw path, sent as written: no client-side clean-up of `..`. */
@@ -33,18 +33,6 @@ function fetchRaw(port: number, path: string, method = "GET"): Promise<{ status:
     });
     req.on("error", reject);
     req.end();
-  });
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-    s.connect(port, "127.0.0.1");
   });
 }
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server, Socket } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { browserMissing, launchChromium } from "../helpers/browser.js";
-import { alive, freePortBlock, killAll, startCli } from "../helpers/processes.js";
+import { alive, freePortBlock, killAll, listening, startCli } from "../helpers/processes.js";
 import { until } from "../helpers/until.js";
 
 const skip = browserMissing();
@@ -20,19 +20,6 @@ function tickRecords(dir: string): number {
     n += (text.match(/^\{"event":"(internal|send|receive)"/gm) ?? []).length;
   }
   return n;
-}
-
-/** Whether something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-    s.connect(port, "127.0.0.1");
-  });
 }
 
 const urlOf = (stdout: string) => /^live: (http:\/\/\S+)/m.exec(stdout)?.[1];
