@@ -6,6 +6,7 @@ import type { TrialAnalysis } from "./trial.js";
 export interface TransportRow {
   transport: string;
   trials: number;
+  /** Messages received (delivered to a VM's queue and taken). */
   messages: number;
   /** Mean of the trials' p50, the largest p99 and max: over every receive of every VM. */
   latencyP50Ms: number;
@@ -18,6 +19,10 @@ export interface TransportRow {
   duplicated: number;
   reordered: number;
   meanJump: number;
+  /** The longest stall of any link (ms): see analysis/delivery.ts. */
+  stallMs: number;
+  /** The largest lag of a VM behind the largest clock (clock values). */
+  maxLag: number;
   maxQueue: number;
   checksPass: boolean;
 }
@@ -53,6 +58,8 @@ export function compareTransports(trials: TrialAnalysis[], transports: readonly 
       duplicated: vms.reduce((s, v) => s + (v.rejectReasons.duplicate ?? 0), 0),
       reordered: vms.reduce((s, v) => s + v.reordered, 0),
       meanJump: mean(vms.map((v) => v.jumps.mean)),
+      stallMs: max(vms.map((v) => v.stallMs)),
+      maxLag: max(vms.map((v) => v.lag.max)),
       maxQueue: max(vms.map((v) => v.queue.max)),
       checksPass: mine.length > 0 && mine.every((t) => t.checks.every((c) => c.ok)),
     };
@@ -65,35 +72,39 @@ export function compareGrid(rows: TransportRow[]): TableData {
     headers: [
       "transport",
       "trials",
-      "messages",
+      "delivered",
+      "lost",
+      "reordered",
+      "duplicated",
       "latency p50 ms",
       "p99",
       "max",
+      "longest stall ms",
       "tick p99 ms",
       "max",
-      "rejected",
-      "lost",
-      "duplicated",
-      "reordered",
       "mean jump",
+      "max lag",
       "max queue",
+      "rejected",
       "checks",
     ],
     rows: rows.map((r) => [
       r.transport,
       r.trials,
       r.messages,
+      r.lost,
+      r.reordered,
+      r.duplicated,
       r.latencyP50Ms,
       r.latencyP99Ms,
       r.latencyMaxMs,
+      r.stallMs,
       r.latenessP99Ms,
       r.latenessMaxMs,
-      r.rejected,
-      r.lost,
-      r.duplicated,
-      r.reordered,
       r.meanJump,
+      r.maxLag,
       r.maxQueue,
+      r.rejected,
       r.checksPass ? "pass" : "FAIL",
     ]),
   };

@@ -3,6 +3,7 @@ import type { BadLine } from "../log/reader.js";
 import type { StartRecord } from "../log/schema.js";
 import { type CheckResult, Collector } from "./collector.js";
 import { checkConservation } from "./conservation.js";
+import { latencyOverTime } from "./delivery.js";
 import {
   histogramOfIntegers,
   type LatencyBin,
@@ -51,6 +52,8 @@ export interface TrialAnalysis {
   /** Jump sizes per VM as [size, count] pairs; latency samples' histogram (ms). */
   jumpHistogram: Record<string, [number, number][]>;
   latencyHistogram: LatencyBin[];
+  /** On the grid: the largest latency of the messages sent in each step (ms; null: none). */
+  latencyOverTime: (number | null)[];
   /** Tick events in the space-time window, every VM. */
   window: { from: number; to: number; events: WindowEvent[] };
 }
@@ -127,6 +130,10 @@ export async function analyzeTrial(
     },
     jumpHistogram: Object.fromEntries(passes.map((p) => [p.vm, histogramOfIntegers(p.jumps.values())])),
     latencyHistogram: logHistogram(concatSeries(passes.map((p) => p.latency))),
+    latencyOverTime: latencyOverTime(
+      grid,
+      passes.flatMap((p) => [...p.delivery.values()]),
+    ),
     window: { from: window.from, to: window.to, events: window.events },
   };
 }

@@ -2,6 +2,7 @@ import { lamportLocal, lamportReceive } from "../clock/clocks.js";
 import type { Located } from "../log/reader.js";
 import type { LogRecord, ReceiveRecord, StartRecord, StopRecord, TickRecord } from "../log/schema.js";
 import { ticksFor } from "../vm/scheduler.js";
+import { LinkDelivery } from "./delivery.js";
 import { noEvents } from "./event-counts.js";
 import { type Grid, GridSamples } from "./grid.js";
 import { addGap, checkReceive, type InboundLink, inboundLink } from "./inbound.js";
@@ -33,6 +34,8 @@ export class VmPass {
   readonly jumps = new Series();
   readonly queue = new Series();
   readonly latency = new Series();
+  /** Per sender: when each message received was sent and when it arrived. */
+  readonly delivery = new Map<string, LinkDelivery>();
   readonly wait = new Series();
   readonly lateness = new Series();
   /** Clock and queue length on the trial's wall-time grid. */
@@ -261,6 +264,9 @@ export class VmPass {
         this.sends,
       );
       this.latency.push(r.arrivedAt - r.sentAt);
+      const link = this.delivery.get(r.from) ?? new LinkDelivery();
+      this.delivery.set(r.from, link);
+      link.add(r.sentAt, r.arrivedAt);
       this.wait.push(r.t - r.arrivedAt);
       known = this.sends.mergeVc(r.from, this.vm, r.seq, r.epoch, expectedVc);
     } else {

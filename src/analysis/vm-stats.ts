@@ -1,4 +1,5 @@
 import type { ProcessUsage, StopRecord } from "../log/schema.js";
+import { longestStall } from "./delivery.js";
 import type { EventCounts } from "./event-counts.js";
 import type { GridStats } from "./grid.js";
 import { round3, type Summary } from "./series.js";
@@ -35,6 +36,11 @@ export interface VmStats {
   meanStep: number;
   queue: { mean: number; p95: number; max: number; final: number };
   latencyMs: Pick<Summary, "count" | "p50" | "p99" | "max">;
+  /**
+   * The longest stall of an inbound link (ms): a message's wait from when it was sent and its
+   * link had delivered the one before, to its arrival (see analysis/delivery.ts); 0 when none.
+   */
+  stallMs: number;
   waitMs: Pick<Summary, "mean" | "p99" | "max">;
   latenessMs: Pick<Summary, "mean" | "p99" | "max">;
   early: number;
@@ -93,6 +99,7 @@ export function vmStats(p: VmPass, lag: GridStats | undefined): VmStats {
       max: queue.max,
       final: p.queue.values().at(-1) ?? Number.NaN,
     },
+    stallMs: round3(longestStall(p.delivery.values())),
     latencyMs: {
       count: latency.count,
       p50: round3(latency.p50),

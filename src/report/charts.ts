@@ -2,6 +2,7 @@ import type { TrialAnalysis } from "../analysis/trial.js";
 import { base, type ChartSpec } from "./chart-style.js";
 import { spaceTime } from "./diagram/static.js";
 import { jumpHistogram, latencyCaption, latencyChart } from "./histograms.js";
+import { hasLatency, latencyOverTimeChart } from "./latency-time.js";
 import { overTime } from "./over-time.js";
 
 /** One chart of the report: a file-safe name, a title, its spec, and maybe a sentence under it. */
@@ -46,6 +47,17 @@ export function experimentCharts(experiment: string, trials: TrialAnalysis[]): C
       spec: latencyChart(trials),
       ...optionalCaption(latencyCaption(trials)),
     },
+    ...(hasLatency(trials)
+      ? [
+          {
+            name: `${slug}-latency-time`,
+            title: "Latency over time",
+            spec: latencyOverTimeChart(trials),
+            caption:
+              "A reliable stream (zmq, tcp, http) turns a lost packet into a spike: the message after it waits for the retransmission and the ones behind it arrive at once. A datagram bus (udp) keeps its latency and loses the message instead (a gap in the logs).",
+          },
+        ]
+      : []),
     ...(first === undefined
       ? []
       : [

@@ -206,8 +206,9 @@ describe("inspect exports", () => {
           };
         }),
       );
-      // An experiment's five charts, and the exercise's chart against the rate ratio.
-      assert.equal(charts.length, 6);
+      // An experiment's six charts (clock, drift, queue, jumps, latency, latency over time), and
+      // the exercise's chart against the rate ratio.
+      assert.equal(charts.length, 7);
       for (const c of charts) {
         assert.ok(c.width > 100 && c.height > 50, `a chart has no size: ${JSON.stringify(c)}`);
         assert.ok(c.marks > 10, `a chart has no marks: ${JSON.stringify(c)}`);
