@@ -106,13 +106,19 @@ function ratesTable(report: InspectReport): string {
     const vms = t.vms
       .map((v) => {
         const e = entry?.vms.find((x) => x.vm === v.vm);
+        // 130 in an interrupted trial is the VM stopping as asked (Ctrl-C), not a failure.
+        const asked = t.interrupted && e?.exitCode === 130;
         const bad =
-          e !== undefined && (e.exitCode ?? 0) !== 0 ? ` <span class="badt">exit ${e.exitCode}</span>` : "";
+          e !== undefined && (e.exitCode ?? 0) !== 0 && !asked
+            ? ` <span class="badt">exit ${e.exitCode}</span>`
+            : "";
         const cls = v.rate === fastest ? ' class="fast"' : "";
         return `<span${cls} data-vm="${esc(v.vm)}" data-rate="${v.rate}">${esc(v.vm)}: ${formatNumber(v.rate)}</span>${bad}`;
       })
       .join(" · ");
-    const note = t.interrupted ? ' <span class="badt">interrupted</span>' : "";
+    const note = t.interrupted
+      ? ' — <span class="badt">interrupted</span> (its VMs stopped by a signal before the end)'
+      : "";
     return `<tr data-trial="${esc(t.experiment)}/${t.trial}">${multi ? `<td>${esc(t.experiment)}</td>` : ""}<td class="n">${t.trial}</td><td>${vms}${note}</td></tr>`;
   });
   return `<div class="scroll"><table class="rates"><thead><tr>${multi ? "<th>experiment</th>" : ""}<th>trial</th><th>VM: rate (ticks/s); the fastest in bold</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
