@@ -15,7 +15,15 @@ export class Row {
     if (x - half < 0 || x + half > this.width) return "edge";
     if (x - half < (this.right[lane] ?? Number.NEGATIVE_INFINITY) + 4) return "crowded";
     this.right[lane] = x + half;
-    this.g.fillText(text, x, y);
+    // A pale halo first, so an arrow passing under the label does not cross out its digits.
+    const g = this.g;
+    g.save();
+    g.strokeStyle = "rgba(255, 255, 255, 0.9)";
+    g.lineWidth = 3;
+    g.lineJoin = "round";
+    g.strokeText(text, x, y);
+    g.restore();
+    g.fillText(text, x, y);
     return "written";
   }
 }
