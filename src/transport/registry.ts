@@ -34,5 +34,6 @@ export function defaultRegistry(): TransportRegistry {
     ["zmq", createZmqTransport],
     ["tcp", loadedOnStart("tcp", async () => (await import("./tcp.js")).createTcpTransport)],
     ["http", loadedOnStart("http", async () => (await import("./http.js")).createHttpTransport)],
+    ["udp", loadedOnStart("udp", async () => (await import("./udp.js")).createUdpTransport)],
   ]);
 }
