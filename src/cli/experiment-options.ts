@@ -15,6 +15,7 @@ import { checkBounds, RUN_FLAGS } from "./bounds.js";
 import { addFaultOptions, type FaultFlags, faultSpecFrom } from "./fault-options.js";
 import { SEED_HELP } from "./help.js";
 import { wantColour } from "./inspect.js";
+import { addNetnsOptions, type NetnsOptions, netnsConfig } from "./netns-options.js";
 import {
   checkSomeTick,
   commaList,
@@ -33,7 +34,7 @@ import { curveFor } from "./vm.js";
  * ports, timing, faults) and how they become a run's configuration, checked before anything
  * starts.
  */
-export interface RunOptions extends FaultFlags, PresetFlags {
+export interface RunOptions extends FaultFlags, PresetFlags, NetnsOptions {
   seed?: number;
   transport: string;
   logDir: string;
@@ -91,6 +92,7 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
     force: opts.force,
     faults: validFaults(opts),
     ...curveOption(opts.curve, opts.transport),
+    ...netnsConfig(opts, experiments, opts.basePort),
   };
 }
 
@@ -220,7 +222,7 @@ export function addExperimentOptions(command: Command): Command {
       `go past the bounds (${MAX_REAL_RATE} ticks/s per VM, ticks per trial, records per run, free disk)`,
       false,
     );
-  return addFaultOptions(command);
+  return addNetnsOptions(addFaultOptions(command));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { LatencyModel } from "../transport/faults.js";
 import { checkEventRange } from "../vm/events.js";
 import type { RateSpec } from "../vm/rate.js";
 import { DEFAULT_GAP_TIMEOUT_MS } from "../wire/reorder.js";
+import type { NetConditions } from "./netns/spec.js";
 import type { FaultFlags } from "./vm-args.js";
 
 /** One experiment of a run: what every trial of it does. */
@@ -49,6 +50,8 @@ export interface RunConfig {
   faults: FaultFlags;
   /** CURVE keys for every VM: from `dir`, or (no dir) made for this run in `<run folder>/keys`. */
   curve?: { dir?: string };
+  /** Each VM in a network namespace of its own, with these kernel-level conditions (`--netns`). */
+  netns?: NetConditions;
 }
 
 type Preset = Omit<ExperimentConfig, "name">;

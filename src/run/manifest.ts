@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as zmq from "zeromq";
 
 import type { RunConfig, SimConfig } from "./config.js";
+import type { NetworkRecord } from "./netns/network.js";
 
 /** One VM process of one trial, as `run.json` records it. */
 export interface VmEntry {
@@ -41,6 +42,8 @@ export interface Manifest {
   config: RunConfig | (SimConfig & { mode: "sim" });
   trials: TrialEntry[];
   checksPassed?: boolean;
+  /** The namespaces, addresses and conditions of a run with `--netns`. */
+  network?: NetworkRecord;
 }
 
 /** The machine and versions a run ran on, for run.json. */

@@ -11,6 +11,7 @@ import { loadKeys, writeKeys } from "../transport/curve.js";
 import type { RunConfig } from "./config.js";
 import { InPlace, renderLive, renderPlain } from "./live.js";
 import { hostInfo, type Manifest, writeManifest } from "./manifest.js";
+import { type RunNetwork, setupNetwork } from "./netns/network.js";
 import type { RunObserver } from "./observer.js";
 import { checkPortsFree, ephemeralRange, runPorts } from "./ports.js";
 import { LogTail } from "./tail.js";
@@ -67,9 +68,19 @@ function trialSeconds(run: RunConfig, durationS: number): number {
 
 /**
  * Runs every trial of every experiment: spawn the VM processes on a shared start time, show
- * them live, wait, record, and end with the inspect summary of the whole run.
+ * them live, wait, record, and end with the inspect summary of the whole run. With `netns`, the
+ * VMs' namespaces are made first and removed however the run ends (done, failed, interrupted).
  */
 export async function runExperiments(run: RunConfig, env: RunEnvironment): Promise<RunResult> {
+  const net = run.netns === undefined ? undefined : setupNetwork(runPorts(run).map(String), run.netns);
+  try {
+    return await runAll(run, env, net);
+  } finally {
+    net?.remove();
+  }
+}
+
+async function runAll(run: RunConfig, env: RunEnvironment, net: RunNetwork | undefined): Promise<RunResult> {
   const { io } = env;
   const most = Math.max(...run.experiments.map((e) => e.vms));
   // Binds every port on the host: also the check that the host can be listened on at all.
@@ -93,6 +104,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     host: hostInfo(),
     config: run,
     trials: [],
+    ...(net === undefined ? {} : { network: net.record }),
   };
   writeManifest(runDir, manifest);
   if (run.runDir === undefined) pointLatest(runDir);
@@ -126,7 +138,8 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
     for (let trial = 1; trial <= exp.trials; trial++, index++) {
       if (env.signal.aborted) break outer;
       const spawnedAt = Date.now();
-      const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt, curveDir);
+      const { record, vms } = spawnTrial(run, exp, trial, dir, env.entry, spawnedAt, curveDir, net);
+      net?.trialStarted(record.startAt, (why) => io.err(`clocklab: warning: ${why}`));
       manifest.trials.push(record);
       writeManifest(runDir, manifest);
       const collect = observer !== undefined;
@@ -177,6 +190,7 @@ export async function runExperiments(run: RunConfig, env: RunEnvironment): Promi
       const onAbort = () => void stopAll(vms);
       env.signal.addEventListener("abort", onAbort, { once: true });
       await Promise.all(vms.map((v) => v.exited));
+      net?.trialEnded(exp.name, trial);
       env.signal.removeEventListener("abort", onAbort);
       clearInterval(tick);
       clearInterval(feeding);

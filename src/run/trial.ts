@@ -20,6 +20,15 @@ export function selfEntry(): CliEntry {
   return { node: process.execPath, args: [...process.execArgv, process.argv[1] ?? "dist/cli/index.js"] };
 }
 
+/**
+ * Where each VM of a run lives when not all on `run.host`: its address, and the command that
+ * starts a program there (`ip netns exec NS`), which execs it so the pid is the VM's.
+ */
+export interface Placement {
+  address(id: string): string;
+  prefix(id: string): string[];
+}
+
 /** One VM process of a trial while it runs. */
 export interface RunningVm {
   entry: VmEntry;
@@ -43,18 +52,22 @@ export function spawnTrial(
   entry: CliEntry,
   now: number,
   curveDir?: string,
+  placement?: Placement,
 ): { record: TrialEntry; vms: RunningVm[] } {
   const ports = Array.from({ length: exp.vms }, (_, i) => run.basePort + i);
   const startAt = Math.ceil(now + run.startDelayMs);
   // Checked when the run was configured.
   const faults = faultSpecFrom(run.faults);
+  const hostOf = (id: string): string => placement?.address(id) ?? run.host;
   const vms = ports.map((port, i): RunningVm => {
     const id = String(port);
     const spec = rateSpecOf(exp, i);
     const rate = chooseRate(spec, createRng(deriveSeed(run.seed, id, trial)));
     const config: VmConfig = {
-      self: { id, host: run.host, port },
-      peers: ports.filter((p) => p !== port).map((p) => ({ id: String(p), host: run.host, port: p })),
+      self: { id, host: hostOf(id), port },
+      peers: ports
+        .filter((p) => p !== port)
+        .map((p) => ({ id: String(p), host: hostOf(String(p)), port: p })),
       trial,
       durationS: exp.durationS,
       rate: spec,
@@ -71,8 +84,12 @@ export function spawnTrial(
     // Always --force: the run checked the bounds of all its VMs before starting any (or was
     // forced past them), so each VM need not check its own share again.
     const args = [...entry.args, ...toVmArgs(config, { quiet: true, force: true })];
+    const [program, ...before] = [...(placement?.prefix(id) ?? []), entry.node];
     // Own process group per VM: a Ctrl-C reaches the orchestrator, which stops each VM itself.
-    const child = spawn(entry.node, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const child = spawn(program as string, [...before, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
     const stderr: string[] = [];
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {

@@ -58,3 +58,26 @@ export function makeHosts(count: number): Hosts {
   }
   return { names, ips, remove };
 }
+
+/**
+ * Why runs with `--netns` cannot be tested here (not root, namespaces refused, no nft), or false
+ * when they can: a test's `skip` value.
+ */
+export function netnsRefusal(): string | false {
+  if (process.getuid?.() !== 0) return "--netns needs root";
+  const probe = `clocklab-probe-${randomBytes(3).toString("hex")}`;
+  try {
+    ip("netns", "add", probe);
+    execFileSync("ip", ["netns", "exec", probe, "nft", "list", "ruleset"], { stdio: "ignore" });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    return `network namespaces or nft refused here (${stderr || (err instanceof Error ? err.message : String(err))})`;
+  } finally {
+    try {
+      ip("netns", "del", probe);
+    } catch {
+      // never made
+    }
+  }
+  return false;
+}
