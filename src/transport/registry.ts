@@ -4,6 +4,28 @@ import { createZmqTransport } from "./zmq.js";
 /** Transports a VM process can use, by `--transport` name. The first is the default. */
 export type TransportRegistry = ReadonlyMap<string, TransportFactory>;
 
+/** What a transport offers, for the code that must know without starting one. */
+export interface TransportCapabilities {
+  /** It admits only peers' keys and signs each message (`curve`). */
+  authenticates: boolean;
+  /**
+   * A frame sent is delivered unless an end goes down: held for a peer not up yet, resent when
+   * lost. A datagram bus is not: what the network drops, the receiver learns of only as a gap
+   * before a later seq, and the last frames of a link can be lost unseen.
+   */
+  reliable: boolean;
+  /** The kind of socket a VM binds on its port: what a check that the port is free must try. */
+  binds: "tcp" | "udp";
+}
+
+/** The capabilities of each transport of defaultRegistry(), by name. */
+export const TRANSPORT_CAPABILITIES: ReadonlyMap<string, Readonly<TransportCapabilities>> = new Map([
+  ["zmq", { authenticates: true, reliable: true, binds: "tcp" }],
+  ["tcp", { authenticates: false, reliable: true, binds: "tcp" }],
+  ["http", { authenticates: false, reliable: true, binds: "tcp" }],
+  ["udp", { authenticates: false, reliable: false, binds: "udp" }],
+] as const);
+
 /**
  * A transport whose module is loaded only when it starts. A VM uses one transport; loading
  * node:http into every ZeroMQ VM costs each process about 2 MB.
