@@ -45,13 +45,13 @@ const RUN: FlagNames = {
   memory: "--no-logs",
   /** The keys folder `run --curve` makes in the run folder. */
   dir: "--curve",
-};
-
   netns: "--netns",
   netLoss: "--net-loss",
   netRate: "--net-rate",
   netPartition: "--net-partition",
   netDelay: "--net-delay",
+};
+
 /** Where a field is a different flag, by command; any other command takes COMMON alone. */
 const BY_COMMAND: Readonly<Record<string, FlagNames>> = {
   vm: {
