@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { Manifest } from "../../src/run/manifest.js";
 import { netnsRefusal } from "../helpers/netns.js";
-import { alive, killAll, startCli } from "../helpers/processes.js";
+import { alive, killAll, startCli, startProcess } from "../helpers/processes.js";
 import { analyzeFolder } from "../helpers/trial-logs.js";
 import { until } from "../helpers/until.js";
 
@@ -63,6 +63,8 @@ function manifestIn(logDir: string): Manifest | undefined {
 const BASE = 5801;
 /** A short seeded trial in which every tick sends (event range 3 with 2 peers: never internal). */
 const TRIAL = ["--vms", "3", "--trials", "1", "--duration", "4", "--rates", "6,6,6", "--event-range", "3"];
+/** Room after the last tick for a retransmission (TCP's first comes after at least 200 ms). */
+const DRAIN = ["--drain", "1500"];
 
 function runNetns(name: string, extra: string[], limitMs = 40_000) {
   const logDir = join(root, name);
@@ -123,7 +125,7 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
   });
 
   it("5 % kernel loss over zmq: the kernel drops packets and every check still passes", async () => {
-    const { manifest } = await passingRun("loss", ["--transport", "zmq", "--net-loss", "0.05"]);
+    const { manifest } = await passingRun("loss", ["--transport", "zmq", "--net-loss", "0.05", ...DRAIN]);
     const drops = manifest.network?.drops ?? [];
     assert.equal(drops.length, 1);
     assert.ok((drops[0]?.loss ?? 0) > 0, `no packet was dropped: ${JSON.stringify(drops)}`);
@@ -138,6 +140,7 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
       "5801-5802@1-2",
       "--net-rate",
       "1mbit",
+      ...DRAIN,
     ]);
     assert.ok((manifest.network?.drops[0]?.partition ?? 0) > 0, "the partition dropped nothing");
     const startAt = manifest.trials[0]?.startAt ?? 0;
@@ -193,6 +196,30 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /vm 5801 of standard trial 1 was killed by SIGKILL/);
     assertNothingLeft(before, manifest.network?.tag);
+  });
+
+  it("without root: one line and exit 2, nothing made", async () => {
+    const before = leftovers();
+    const nobody = startProcess("setpriv", [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      process.execPath,
+      "--import",
+      "tsx",
+      "src/cli/index.ts",
+      "run",
+      "--netns",
+      "--log-dir",
+      join(root, "nobody"),
+    ]);
+    const result = await nobody.done;
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      "clocklab: --netns: network namespaces need root: run as root (e.g. sudo), or leave it out\n",
+    );
+    assertNothingLeft(before, undefined);
   });
 
   it("a run refused after its network was made (a taken port, kernel delay without netem) leaves nothing", async () => {
