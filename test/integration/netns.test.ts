@@ -162,7 +162,7 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
     assert.ok(links.length > 0, "no message arrived anywhere inside the window");
   });
 
-  it("Ctrl-C mid-trial: exit 130, and the namespaces there a moment before are gone", async () => {
+  it("Ctrl-C (twice) mid-trial: exit 130, and the namespaces there a moment before are gone", async () => {
     const before = leftovers();
     const { logDir, proc } = runNetns("sigint", ["--duration", "30", "--net-loss", "0.01"], 60_000);
     const sending = (): boolean => {
@@ -176,6 +176,9 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
       leftovers().namespaces.filter((n) => n.includes(tag)).length === 4,
       "the run's hub and 3 VM namespaces are not there mid-run",
     );
+    proc.child.kill("SIGINT");
+    // An impatient second Ctrl-C while the VMs stop must not cut the clean-up short.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     proc.child.kill("SIGINT");
     const result = await proc.done;
     assert.equal(result.code, 130, result.stderr);
