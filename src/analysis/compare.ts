@@ -54,7 +54,8 @@ export function compareTransports(trials: TrialAnalysis[], transports: readonly 
       latenessP99Ms: max(mine.map((t) => t.all.latenessMs.p99)),
       latenessMaxMs: max(mine.map((t) => t.all.latenessMs.max)),
       rejected: vms.reduce((s, v) => s + v.rejected, 0),
-      lost: vms.reduce((s, v) => s + v.gapped + v.dropped, 0),
+      // Gaps given up on, drops by the fault layer, and what a datagram bus lost unseen.
+      lost: vms.reduce((s, v) => s + v.gapped + v.dropped, 0) + mine.reduce((s, t) => s + t.lostInTransit, 0),
       duplicated: vms.reduce((s, v) => s + (v.rejectReasons.duplicate ?? 0), 0),
       reordered: vms.reduce((s, v) => s + v.reordered, 0),
       meanJump: mean(vms.map((v) => v.jumps.mean)),

@@ -19,3 +19,10 @@ export function crashLines(t: TrialAnalysis): string[] {
   }
   return lines;
 }
+
+/** What a datagram transport lost unseen in a trial, as a sentence; undefined when nothing. */
+export function transitLine(t: TrialAnalysis): string | undefined {
+  return t.lostInTransit > 0
+    ? `lost in transit: ${t.lostInTransit} message(s) sent over a datagram transport, never received and not given up on as a gap (lost after the last one received, or still awaited when the trial ended)`
+    : undefined;
+}

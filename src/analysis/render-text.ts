@@ -1,5 +1,5 @@
 import { experimentGrid, type TableData, trialGrid } from "./columns.js";
-import { crashLines } from "./crashes.js";
+import { crashLines, transitLine } from "./crashes.js";
 import { FINDING_TERMS, findingsOf, plural } from "./findings.js";
 import type { InspectReport } from "./inspect.js";
 import { interruptedLine, rejectLines, verdictLine } from "./notes.js";
@@ -56,6 +56,7 @@ export function renderText(report: InspectReport, style: Style): string {
             ...(interrupted === undefined ? [] : [indent(style.bad(interrupted))]),
             ...crashLines(t).map((line) => indent(style.bad(`crash: ${line}`))),
             ...rejectLines(t).map((line) => indent(`rejects: ${line}`)),
+            ...[transitLine(t)].flatMap((line) => (line === undefined ? [] : [indent(line)])),
             indent(checkLines(t, style)),
           ].join("\n"),
         ),

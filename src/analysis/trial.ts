@@ -42,6 +42,8 @@ export interface TrialAnalysis {
   crashes: CrashReport[];
   /** Messages on links with a crashed end that went down with the crash. */
   lostWithCrashes: number;
+  /** Messages an unreliable transport (udp) lost unseen: sent, never received nor given up on. */
+  lostInTransit: number;
   firstTickSpreadMs: number;
   /** Over every VM of the trial: delivery latency and tick lateness (ms). */
   all: OverallDelays;
@@ -120,6 +122,7 @@ export async function analyzeTrial(
     vms: passes.map((p) => vmStats(p, drift.perVm.get(p.vm))),
     crashes,
     lostWithCrashes: conservation.lostWithCrashes,
+    lostInTransit: conservation.lostInTransit,
     firstTickSpreadMs: firsts.length === 0 ? Number.NaN : round3(Math.max(...firsts) - Math.min(...firsts)),
     spread: drift.spread,
     all: overallDelays(passes),

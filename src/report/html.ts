@@ -1,5 +1,5 @@
 import { experimentGrid, type TableData, trialGrid } from "../analysis/columns.js";
-import { crashLines } from "../analysis/crashes.js";
+import { crashLines, transitLine } from "../analysis/crashes.js";
 import { plural } from "../analysis/findings.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import { interruptedLine, verdictLine } from "../analysis/notes.js";
@@ -55,7 +55,9 @@ function trialSection(t: TrialAnalysis): string {
   const crashes = [...(interrupted === undefined ? [] : [interrupted]), ...crashLines(t)]
     .map((line) => `<p class="crash">${esc(line)}</p>`)
     .join("");
-  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}${t.interrupted ? ', <span class="badt">INTERRUPTED</span>' : ""}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${plural(t.crashes.length, "crash", "crashes")}` : ""}</summary>${stats}${crashes}${checks(t)}</details>`;
+  const transit = transitLine(t);
+  const lost = transit === undefined ? "" : `<p>${esc(transit)}</p>`;
+  return `<details${ok && crashes === "" ? "" : " open"}><summary>trial ${t.trial}: ${ok ? '<span class="okt">all checks pass</span>' : '<span class="badt">checks failed</span>'}${t.interrupted ? ', <span class="badt">INTERRUPTED</span>' : ""}, first ticks within ${num(t.firstTickSpreadMs)} ms${t.crashes.length > 0 ? `, ${plural(t.crashes.length, "crash", "crashes")}` : ""}</summary>${stats}${crashes}${lost}${checks(t)}</details>`;
 }
 
 function verdict(report: InspectReport): string {
