@@ -11,6 +11,7 @@ const LAYERS = [
   "host", // one VM as an OS process: runtime, warm-up, process usage
   "analysis", // streaming checks and statistics over logs
   "report", // charts and the HTML page
+  "export", // typed tables of a run for notebooks: Parquet files and a DuckDB database
   "run", // the orchestrator of real VM processes, configs, run.json
   "sim", // the same VMs in virtual time
   "sweep", // grids of simulated experiments

@@ -8,6 +8,7 @@ import { inspectPaths } from "../analysis/inspect.js";
 import { makeStyle, renderText } from "../analysis/render-text.js";
 import { UsageError } from "../base/errors.js";
 import type { CliIo } from "../base/io.js";
+import { exportTables } from "../export/export.js";
 import { latestLink } from "../log/paths.js";
 import { loadReport } from "../report/load.js";
 import { RUN_DEFAULTS } from "../run/config.js";
@@ -23,6 +24,8 @@ interface InspectOptions {
   png?: string;
   csv?: string;
   shiviz?: string;
+  parquet?: string;
+  duckdb?: string;
   window: { offsetMs: number; lengthMs: number };
 }
 
@@ -54,6 +57,8 @@ function checkOutputs(opts: InspectOptions, htmlPath: string | undefined): void 
     ["--png", opts.png, "folder"],
     ["--csv", opts.csv, "folder"],
     ["--shiviz", opts.shiviz, "file"],
+    ["--parquet", opts.parquet, "folder"],
+    ["--duckdb", opts.duckdb, "file"],
   ];
   for (const [flag, path, kind] of outputs) {
     const why = path === undefined ? undefined : unwritable(path, kind);
@@ -79,6 +84,11 @@ export function inspectCommand(io: CliIo): Command {
     .option("--png <dir>", "write every chart as SVG and PNG into <dir>")
     .option("--csv <dir>", "write events.csv (every record) and summary.csv (statistics) into <dir>")
     .option("--shiviz <file>", "write a log for the ShiViz visualiser (regex and delimiter in its header)")
+    .option(
+      "--parquet <dir>",
+      "write typed tables (runs, trials, vms, events, messages, ...) as Parquet files into <dir>",
+    )
+    .option("--duckdb <file>", "write the same tables as a DuckDB database <file> (replaced if it exists)")
     .addOption(
       new Option(
         "--window <start:length>",
@@ -104,7 +114,8 @@ Examples:
   clocklab inspect                        # the newest run (logs/latest)
   clocklab inspect logs/<run>/standard    # one experiment
   clocklab inspect --json logs/<run> > report.json
-  clocklab inspect --html --png charts/ --csv data/ --shiviz run.shiviz`,
+  clocklab inspect --html --png charts/ --csv data/ --shiviz run.shiviz
+  clocklab inspect --parquet tables/ --duckdb run.duckdb   # for pandas, polars, R or SQL`,
     )
     .action(async (paths: string[], opts: InspectOptions) => {
       const progress = (done: number, total: number) => {
@@ -128,6 +139,9 @@ Examples:
         written.push(await writeEventsCsv(opts.csv, groups), writeSummaryCsv(opts.csv, report.trials));
       }
       if (opts.shiviz !== undefined) written.push(await writeShiviz(opts.shiviz, groups));
+      if (opts.parquet !== undefined || opts.duckdb !== undefined) {
+        written.push(...(await exportTables(report, { parquet: opts.parquet, duckdb: opts.duckdb })));
+      }
       if (opts.html !== undefined || opts.png !== undefined) {
         const { renderCharts, writeHtml, writeImages } = await loadReport();
         const charts = await renderCharts(report, { images: opts.png !== undefined });
