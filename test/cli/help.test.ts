@@ -60,16 +60,16 @@ describe("help that teaches", () => {
     }
   });
 
-  it("shows lists and objects as typed: zmq,tcp,http and 0:5", async () => {
+  it("shows lists and objects as typed: zmq,tcp,http,udp and 0:5", async () => {
     assert.match(
       entry((await help(["compare", "--help"])).text, "--transports"),
-      /\(default: zmq,tcp,http\)$/,
+      /\(default: zmq,tcp,http,udp\)$/,
     );
     assert.match(entry((await help(["sweep", "--help"])).text, "--spreads"), /\(default: 0,1,2,3,5\)$/);
     assert.match(entry((await help(["inspect", "--help"])).text, "--window"), /\(default: 0:5\)$/);
     assert.match(
       entry((await help(["run", "--help"])).text, "--transport"),
-      /\(one of zmq, tcp, http; default: zmq\)$/,
+      /\(one of zmq, tcp, http, udp; default: zmq\)$/,
     );
     assert.equal(describeValue(["a", 1, true]), "a,1,true");
     assert.equal(describeValue("logs"), "logs");

@@ -302,7 +302,7 @@ export const cases: EdgeCase[] = [
     name: "compare with too many records over its transports",
     args: ["compare", "--trials", "3000", "--duration", "3600"],
     stderr: bound(
-      /^clocklab: --trials: 3,000 trials x 3 VMs x up to 21,600 ticks in each of 3 transports make/,
+      /^clocklab: --trials: 3,000 trials x 3 VMs x up to 21,600 ticks in each of 4 transports make/,
     ),
   },
   {

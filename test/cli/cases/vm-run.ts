@@ -171,7 +171,7 @@ export const cases: EdgeCase[] = [
   {
     name: "vm --transport unknown",
     args: ["vm", "--port", "5001", "--transport", "pigeon"],
-    stderr: /^clocklab: --transport: expected one of zmq, tcp, http, got "pigeon"$/,
+    stderr: /^clocklab: --transport: expected one of zmq, tcp, http, udp, got "pigeon"$/,
   },
   {
     name: "vm --transport without its value",
@@ -376,7 +376,7 @@ export const cases: EdgeCase[] = [
   {
     name: "run --transport empty",
     args: ["run", "--transport", ""],
-    stderr: /^clocklab: --transport: expected one of zmq, tcp, http, got ""$/,
+    stderr: /^clocklab: --transport: expected one of zmq, tcp, http, udp, got ""$/,
   },
   {
     name: "run --log-dir empty",
@@ -419,7 +419,7 @@ export const cases: EdgeCase[] = [
   {
     name: "compare --transports empty",
     args: ["compare", "--transports", ""],
-    stderr: /^clocklab: --transports: expected transports among zmq, tcp, http .*, got ""$/,
+    stderr: /^clocklab: --transports: expected transports among zmq, tcp, http, udp .*, got ""$/,
   },
   {
     name: "compare --transports with an empty item",
@@ -430,7 +430,7 @@ export const cases: EdgeCase[] = [
     name: "compare --transports with an unknown one",
     args: ["compare", "--transports", "zmq,pigeon"],
     stderr:
-      /^clocklab: --transports: expected transports .*, got "zmq,pigeon" \(item 2, "pigeon", is not one of zmq, tcp, http\)$/,
+      /^clocklab: --transports: expected transports .*, got "zmq,pigeon" \(item 2, "pigeon", is not one of zmq, tcp, http, udp\)$/,
   },
   {
     name: "compare --transports without its value",
