@@ -65,6 +65,8 @@ export function makeHosts(count: number): Hosts {
  */
 export function netnsRefusal(): string | false {
   if (process.getuid?.() !== 0) return "--netns needs root";
+  // CI runs as root and installs nftables (.ci/run): there a missing piece fails, never skips.
+  if (process.env.CI === "true") return false;
   const probe = `clocklab-probe-${randomBytes(3).toString("hex")}`;
   try {
     ip("netns", "add", probe);
