@@ -26,16 +26,16 @@ WITH grid AS (
 SELECT trial, second, vm, clock, max(clock) OVER (PARTITION BY experiment, trial, second) - clock AS lag
 FROM clocks ORDER BY trial, second, vm`;
 
-/** Queue trend of the slowest VM of each trial: its queue after each tick, second by second. */
+/** Queue trend of the slowest VM of each trial: its queue after each tick, 10 seconds at a time. */
 export const SLOWEST_QUEUE_TREND = `
 WITH slowest AS (SELECT experiment, trial, arg_min(vm, rate) AS vm FROM vms GROUP BY ALL)
-SELECT e.trial, e.vm, CAST(floor((e.t - v.startAt) / 1000) AS INTEGER) AS second,
+SELECT e.trial, e.vm, CAST(floor((e.t - v.startAt) / 10000) * 10 AS INTEGER) AS fromS,
        count(*) AS ticks, round(avg(e.queue), 3) AS meanQueue, max(e.queue) AS maxQueue
 FROM events e
 JOIN slowest s ON s.experiment = e.experiment AND s.trial = e.trial AND s.vm = e.vm
 JOIN vms v ON v.experiment = e.experiment AND v.trial = e.trial AND v.vm = e.vm
 WHERE e.queue IS NOT NULL
-GROUP BY ALL ORDER BY e.trial, second`;
+GROUP BY ALL ORDER BY e.trial, fromS`;
 
 /** Messages lost by link under faults: per link, sent, lost, and why. */
 export const LOST_BY_LINK = `
