@@ -52,7 +52,7 @@ const WHERE: Column[] = [
 const RUNS: Column[] = [
   ["paths", "VARCHAR[]", "what was inspected"],
   ["file", "VARCHAR", "the run.json read (NULL: none, e.g. plain log files)"],
-  ["status", "VARCHAR", "run.json's status (done, failed, interrupted); NULL without run.json"],
+  ["status", "VARCHAR", "run.json's status (completed, failed, interrupted, running); NULL without run.json"],
   ["mode", "VARCHAR", "real (processes) or sim (virtual time); NULL without run.json"],
   ["command", "VARCHAR[]", "the command line that made the run"],
   ["clocklab", "VARCHAR", "clocklab version that made the run"],
