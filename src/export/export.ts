@@ -36,6 +36,14 @@ function stepper(onStep: OnStep | undefined): (step: string) => void {
  */
 const MEMORY_LIMIT = "192MB";
 
+/**
+ * Rows per Parquet row group. The writer holds a whole group per thread before it writes it,
+ * outside DuckDB's memory limit: a quarter of its default 122,880 rows keeps a million-record
+ * export some 80 MB lower, at the same speed. Snappy, the Parquet default, for every reader
+ * (pyarrow, polars, R arrow, hyparquet without plugins).
+ */
+const ROW_GROUP_ROWS = 32_768;
+
 /** The rows of `inner` as the table's columns: its names, its order, its types (tables.ts). */
 function typed(table: TableName, inner: string): string {
   const columns = TABLES[table].map(([name, type]) => `CAST(${ident(name)} AS ${type}) AS ${ident(name)}`);
@@ -80,7 +88,9 @@ async function writeParquet(
   const written: string[] = [];
   const copy = async (table: TableName, rows: string) => {
     const path = join(dir, `${table}.parquet`);
-    await db.run(`COPY (${typed(table, rows)}) TO ${quote(path)} (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+    await db.run(
+      `COPY (${typed(table, rows)}) TO ${quote(path)} (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`,
+    );
     written.push(path);
     step(table);
     return path;
@@ -106,7 +116,9 @@ async function writeDatabase(file: string, dir: string, scratch: string): Promis
   try {
     const db = await instance.connect();
     await settings(db, scratch);
-    await db.run("SET preserve_insertion_order = false");
+    // Rows go in as they come (each table's row order is the Parquet file's to keep): a
+    // quarter of the time, and no buffer to put them back in order.
+    await db.run(`SET preserve_insertion_order = false; SET memory_limit = ${quote(MEMORY_LIMIT)}`);
     for (const table of Object.keys(TABLES) as TableName[]) {
       await db.run(createTable(table));
       await db.run(

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { main } from "../../src/cli/program.js";
 import { TABLES, type TableName } from "../../src/export/tables.js";
 import { captureIo } from "../helpers/io.js";
+import { killAll, startProcess } from "../helpers/processes.js";
 import { DRIFT_OVER_TIME, MEAN_JUMP_BY_RATIO, SLOWEST_QUEUE_TREND } from "./cookbook.js";
 import { logRecords, num, type ParquetTable, queryDuckdb, readParquet } from "./read.js";
 
@@ -42,7 +43,10 @@ before(async () => {
   report = JSON.parse(out.outs.join("\n"));
   for (const name of Object.keys(TABLES)) tables.set(name, await readParquet(join(pq, `${name}.parquet`)));
 });
-after(() => rmSync(root, { recursive: true, force: true }));
+after(() => {
+  killAll();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const table = (name: TableName) => tables.get(name) as ParquetTable;
 const vmsOf = () => report.trials.flatMap((t) => t.vms.map((v) => ({ trial: t.trial, ...v })));
@@ -229,6 +233,40 @@ describe("inspect --duckdb and --parquet outputs", { timeout: 60_000 }, () => {
       assert.match(io.errs.join("\n"), new RegExp(`^clocklab: ${flag}: expected`));
       assert.ok(!existsSync(path));
     }
+  });
+
+  it("loads DuckDB only when asked to export (a child process's mapped libraries)", async () => {
+    const probe = join(root, "probe.mts");
+    writeFileSync(
+      probe,
+      [
+        'import { readFileSync } from "node:fs";',
+        `const { main } = await import(${JSON.stringify(join(process.cwd(), "src/cli/program.ts"))});`,
+        "const io = { out: () => {}, err: () => {}, setExitCode: () => {} };",
+        "await main(process.argv.slice(2), io);",
+        'console.log(readFileSync("/proc/self/maps", "utf8").includes("duckdb") ? "loaded" : "not loaded");',
+      ].join("\n"),
+    );
+    const plain = await startProcess(process.execPath, [
+      "--import",
+      "tsx",
+      probe,
+      "inspect",
+      runDir,
+      "--csv",
+      join(root, "csv"),
+    ]).done;
+    assert.equal(plain.stdout.trim(), "not loaded", plain.stderr);
+    const asked = await startProcess(process.execPath, [
+      "--import",
+      "tsx",
+      probe,
+      "inspect",
+      runDir,
+      "--duckdb",
+      join(root, "probe.duckdb"),
+    ]).done;
+    assert.equal(asked.stdout.trim(), "loaded", asked.stderr);
   });
 
   it("replaces an existing database and leaves no partial file", async () => {
