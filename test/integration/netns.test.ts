@@ -162,6 +162,46 @@ describe("runs with --netns (one namespace per VM, kernel conditions)", { skip }
     assert.ok(links.length > 0, "no message arrived anywhere inside the window");
   });
 
+  it("5 % kernel loss over udp: messages lost as gaps, accounted for, every check passes", async () => {
+    // 10 s at 6 ticks/s: about 180 messages, so 5 % loss leaves none lost with probability e^-9.
+    const { manifest, dir } = await passingRun("udp-loss", [
+      ...["--transport", "udp", "--net-loss", "0.05", "--duration", "10"],
+      ...DRAIN,
+    ]);
+    assert.ok((manifest.network?.drops[0]?.loss ?? 0) > 0, "no packet was dropped");
+    const a = await analyzeFolder(dir);
+    const lost = a.vms.reduce((n, v) => n + v.gapped, 0) + a.lostInTransit;
+    assert.ok(lost > 0, "udp lost nothing under 5 % loss");
+    // Unlike a stream, udp resends nothing: what arrived arrived within a few ms of its send,
+    // unless the reorder buffer held it behind a lost one.
+    assert.equal(a.crashes.length, 0);
+  });
+
+  it("5 % kernel loss over tcp: nothing lost, but a lost packet's retransmission shows as a stall", async () => {
+    const { dir } = await passingRun("tcp-loss", [
+      ...["--transport", "tcp", "--net-loss", "0.05", "--duration", "10"],
+      ...DRAIN,
+    ]);
+    const a = await analyzeFolder(dir);
+    assert.equal(a.vms.reduce((n, v) => n + v.gapped, 0) + a.lostInTransit, 0);
+    // Linux resends a lost segment after at least 200 ms: some message waited that long.
+    const stall = Math.max(...a.vms.map((v) => v.stallMs));
+    assert.ok(stall >= 200, `longest stall ${stall} ms under 5 % loss`);
+    assert.ok(a.all.latencyMs.max >= 200, `latency max ${a.all.latencyMs.max} ms`);
+  });
+
+  it("a partition window over udp: the messages between the two inside it are lost as gaps", async () => {
+    const { dir } = await passingRun("udp-partition", [
+      ...["--transport", "udp", "--net-partition", "5801-5802@1-2"],
+      ...DRAIN,
+    ]);
+    const a = await analyzeFolder(dir);
+    const lost = a.vms.reduce((n, v) => n + v.gapped, 0) + a.lostInTransit;
+    // A second at 6 ticks/s, each tick sending to one or both peers: several messages each way.
+    assert.ok(lost >= 4, `only ${lost} lost across the partition`);
+    assert.equal(a.vms.find((v) => v.vm === "5803")?.gapped, 0, "5803 was never cut off");
+  });
+
   it("Ctrl-C (twice) mid-trial: exit 130, and the namespaces there a moment before are gone", async () => {
     const before = leftovers();
     const { logDir, proc } = runNetns("sigint", ["--duration", "30", "--net-loss", "0.01"], 60_000);
