@@ -5,6 +5,7 @@ import { freemem } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../base/version.js";
 import { hostInfo } from "../run/manifest.js";
+import { exportRows, measureExport } from "./export.js";
 import { runFleet } from "./fleet.js";
 import { type LinkKind, measureLatencies, measureThroughput } from "./links.js";
 import { type LiveCost, liveRows, measureLive } from "./live.js";
@@ -191,6 +192,14 @@ rows.push({
   met: inspect.recordsPerS >= 500_000,
 });
 raw.offline = { sims, inspect };
+
+// The same logs exported to Parquet and DuckDB (inspect --parquet --duckdb), in a process of its own.
+progress(`export: ${size.inspect} records to Parquet and DuckDB`);
+const exported = await attempt("export", () => measureExport(size.inspect), undefined);
+if (exported !== undefined) {
+  rows.push(...exportRows(exported));
+  raw.export = exported;
+}
 
 // 6. The report: made for the demo's run (both experiments, 5 trials of 60 s, simulated),
 // opened in Chromium, and made for a run of a million records (or 200,000 when quick).
