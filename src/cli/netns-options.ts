@@ -49,6 +49,7 @@ export function netnsConfig(
   opts: NetnsOptions,
   experiments: ExperimentConfig[],
   basePort: number,
+  uid = process.getuid?.(),
 ): Pick<RunConfig, "netns"> {
   if (opts.netns !== true) {
     const given = CONDITIONS.find((c) => opts[c] !== undefined);
@@ -65,7 +66,7 @@ export function netnsConfig(
     { loss: opts.netLoss, rate: opts.netRate, partition: opts.netPartition, delay: opts.netDelay },
     ids,
   );
-  if (process.getuid?.() !== 0) {
+  if (uid !== 0) {
     throw new UsageError({
       field: "netns",
       detail: "network namespaces need root: run as root (e.g. sudo), or leave it out",

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../src/base/errors.js";
+import { flagsOf, tellWithFlags } from "../../src/cli/flags.js";
+import { netnsConfig } from "../../src/cli/netns-options.js";
+import { resolveExperiments } from "../../src/run/config.js";
 import {
   cutAt,
   cutCommands,
@@ -82,6 +85,27 @@ describe("--net-* flags", () => {
       fault(() => netConditionsFrom({ delay: "5:10" }, IDS)),
       /^netDelay: /,
     );
+  });
+});
+
+describe("--netns and root", () => {
+  it("refuses --netns to anyone but root, in one line naming --netns, before anything is made", () => {
+    const experiments = resolveExperiments("standard", {});
+    const opts = { netns: true, netLoss: ["0.05"] };
+    let caught: unknown;
+    try {
+      netnsConfig(opts, experiments, 5001, 1000);
+    } catch (err) {
+      caught = tellWithFlags(err, flagsOf("run"));
+    }
+    assert.ok(caught instanceof UsageError, String(caught));
+    assert.equal(caught.exitCode, 2);
+    assert.equal(
+      caught.message,
+      "--netns: network namespaces need root: run as root (e.g. sudo), or leave it out",
+    );
+    // As root the same flags make a configuration.
+    assert.equal(netnsConfig(opts, experiments, 5001, 0).netns?.loss, 0.05);
   });
 });
 
