@@ -4,6 +4,7 @@ import type { LogRecord } from "../log/schema.js";
 import { BufferedFile } from "./buffered-file.js";
 import type { TrialFiles } from "./discover.js";
 import type { TrialAnalysis } from "./trial.js";
+import { statFields } from "./vm-stats.js";
 
 /** RFC 4180 quoting: only where needed, doubling quotes inside. */
 export function csvCell(value: unknown): string {
@@ -93,36 +94,7 @@ export function writeSummaryCsv(dir: string, trials: TrialAnalysis[]): string {
       receive: v.events.receive,
       reject: v.events.reject,
       gap: v.events.gap,
-      finalClock: v.finalClock,
-      clockPerSecond: v.clockPerSecond,
-      clockPerRate: v.clockPerRate,
-      jumpCount: v.jumps.count,
-      jumpMean: v.jumps.mean,
-      jumpP95: v.jumps.p95,
-      jumpMax: v.jumps.max,
-      meanStep: v.meanStep,
-      queueMean: v.queue.mean,
-      queueP95: v.queue.p95,
-      queueMax: v.queue.max,
-      queueFinal: v.queue.final,
-      latencyP50Ms: v.latencyMs.p50,
-      latencyP99Ms: v.latencyMs.p99,
-      latencyMaxMs: v.latencyMs.max,
-      waitMeanMs: v.waitMs.mean,
-      waitP99Ms: v.waitMs.p99,
-      waitMaxMs: v.waitMs.max,
-      latenessMeanMs: v.latenessMs.mean,
-      latenessP99Ms: v.latenessMs.p99,
-      latenessMaxMs: v.latenessMs.max,
-      early: v.early,
-      sent: v.sent,
-      received: v.received,
-      pending: v.pending,
-      rejected: v.rejected,
-      gapped: v.gapped,
-      lagMean: v.lag.mean,
-      lagMax: v.lag.max,
-      lagFinal: v.lag.final,
+      ...statFields(v),
       firstTickSpreadMs: t.firstTickSpreadMs,
       checksOk: t.checks.every((c) => c.ok),
       interrupted: t.interrupted,

@@ -126,3 +126,42 @@ export function vmStats(p: VmPass, lag: GridStats | undefined): VmStats {
 function sumSizes(sets: Set<number>[]): number {
   return sets.reduce((n, set) => n + set.size, 0);
 }
+
+/**
+ * A VM's statistics as flat named numbers, in the order the CSV summary has them: what the CSV
+ * and the Parquet/DuckDB exports both write, so a statistic added here reaches both.
+ */
+export function statFields(v: VmStats) {
+  return {
+    finalClock: v.finalClock,
+    clockPerSecond: v.clockPerSecond,
+    clockPerRate: v.clockPerRate,
+    jumpCount: v.jumps.count,
+    jumpMean: v.jumps.mean,
+    jumpP95: v.jumps.p95,
+    jumpMax: v.jumps.max,
+    meanStep: v.meanStep,
+    queueMean: v.queue.mean,
+    queueP95: v.queue.p95,
+    queueMax: v.queue.max,
+    queueFinal: v.queue.final,
+    latencyP50Ms: v.latencyMs.p50,
+    latencyP99Ms: v.latencyMs.p99,
+    latencyMaxMs: v.latencyMs.max,
+    waitMeanMs: v.waitMs.mean,
+    waitP99Ms: v.waitMs.p99,
+    waitMaxMs: v.waitMs.max,
+    latenessMeanMs: v.latenessMs.mean,
+    latenessP99Ms: v.latenessMs.p99,
+    latenessMaxMs: v.latenessMs.max,
+    early: v.early,
+    sent: v.sent,
+    received: v.received,
+    pending: v.pending,
+    rejected: v.rejected,
+    gapped: v.gapped,
+    lagMean: v.lag.mean,
+    lagMax: v.lag.max,
+    lagFinal: v.lag.final,
+  };
+}

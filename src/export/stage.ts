@@ -2,6 +2,7 @@ import { basename, join } from "node:path";
 import { BufferedFile } from "../analysis/buffered-file.js";
 import type { InspectReport } from "../analysis/inspect.js";
 import type { TrialAnalysis, VmStats } from "../analysis/trial.js";
+import { statFields } from "../analysis/vm-stats.js";
 import { readLogLines } from "../log/reader.js";
 import type { StartRecord } from "../log/schema.js";
 import { recordLine } from "../log/serialize.js";
@@ -82,39 +83,10 @@ function vmRow(t: TrialAnalysis, v: VmStats, start: StartRecord | undefined, fas
     records: v.records,
     badLines: v.badLines,
     ...v.events,
-    finalClock: v.finalClock,
-    clockPerSecond: v.clockPerSecond,
-    clockPerRate: v.clockPerRate,
-    jumpCount: v.jumps.count,
-    jumpMean: v.jumps.mean,
-    jumpP95: v.jumps.p95,
-    jumpMax: v.jumps.max,
-    meanStep: v.meanStep,
-    queueMean: v.queue.mean,
-    queueP95: v.queue.p95,
-    queueMax: v.queue.max,
-    queueFinal: v.queue.final,
+    ...statFields(v),
     latencyCount: v.latencyMs.count,
-    latencyP50Ms: v.latencyMs.p50,
-    latencyP99Ms: v.latencyMs.p99,
-    latencyMaxMs: v.latencyMs.max,
-    waitMeanMs: v.waitMs.mean,
-    waitP99Ms: v.waitMs.p99,
-    waitMaxMs: v.waitMs.max,
-    latenessMeanMs: v.latenessMs.mean,
-    latenessP99Ms: v.latenessMs.p99,
-    latenessMaxMs: v.latenessMs.max,
-    early: v.early,
-    sent: v.sent,
-    received: v.received,
-    pending: v.pending,
-    rejected: v.rejected,
     reordered: v.reordered,
     dropped: v.dropped,
-    gapped: v.gapped,
-    lagMean: v.lag.mean,
-    lagMax: v.lag.max,
-    lagFinal: v.lag.final,
     maxRssKb: v.usage?.maxRssKb,
     cpuMs: v.usage === undefined ? undefined : v.usage.cpuUserMs + v.usage.cpuSystemMs,
   };
