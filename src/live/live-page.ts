@@ -1,11 +1,12 @@
 import { ROOT_ID } from "../report/diagram/format.js";
 import { esc } from "../report/escape.js";
 import { page } from "./page-style.js";
+import { STREAM } from "./protocol.js";
 
 /** Where the live page's script is served. */
 export const LIVE_SCRIPT = "live.js";
 /** Where its event stream is served. */
-export const LIVE_EVENTS = "events";
+export const LIVE_EVENTS = STREAM;
 
 const CSS = `
 .lv-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.3rem 1.2rem}

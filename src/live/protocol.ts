@@ -8,6 +8,9 @@
  * whole story again and starts over from `run`.
  */
 
+/** Where the page's server serves the stream (one path segment), for the server and the page. */
+export const STREAM = "events";
+
 /** The stream's event names. */
 export const EVENTS = {
   run: "run",

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { discoverTrials } from "../analysis/discover.js";
 import { type RunInfo, readRunInfo } from "../analysis/run-info.js";
@@ -34,27 +34,29 @@ function checksPassed(dir: string): boolean | undefined {
 }
 
 /**
- * The run folders directly in `logDir` (those with a run.json), newest first. Links are left
- * out: `latest` names a folder that is listed already.
+ * The run folder `name` directly in `logDir`, or undefined unless it is a folder (not a link:
+ * `latest` names a folder that is listed already) with a safe name and a run.json.
  */
+export function runIn(logDir: string, name: string): RunEntry | undefined {
+  const dir = join(logDir, name);
+  if (!safeSegment(name) || !lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  if (!existsSync(join(dir, "run.json"))) return undefined;
+  const info = readRunInfo([dir]);
+  const started = info?.startedAt === undefined ? Number.NaN : Date.parse(info.startedAt);
+  return {
+    folder: name,
+    dir,
+    info,
+    checksPassed: checksPassed(dir),
+    startedMs: Number.isFinite(started) ? started : statSync(dir).mtimeMs,
+    hasReport: existsSync(join(dir, "report.html")),
+  };
+}
+
+/** The run folders directly in `logDir` (see runIn), newest first. */
 export function runsIn(logDir: string): RunEntry[] {
-  const entries = readdirSync(logDir, { withFileTypes: true }).filter(
-    (e) => e.isDirectory() && safeSegment(e.name) && existsSync(join(logDir, e.name, "run.json")),
-  );
-  return entries
-    .map((e): RunEntry => {
-      const dir = join(logDir, e.name);
-      const info = readRunInfo([dir]);
-      const started = info?.startedAt === undefined ? Number.NaN : Date.parse(info.startedAt);
-      return {
-        folder: e.name,
-        dir,
-        info,
-        checksPassed: checksPassed(dir),
-        startedMs: Number.isFinite(started) ? started : statSync(dir).mtimeMs,
-        hasReport: existsSync(join(dir, "report.html")),
-      };
-    })
+  return readdirSync(logDir)
+    .flatMap((name) => runIn(logDir, name) ?? [])
     .sort((a, b) => b.startedMs - a.startedMs || b.folder.localeCompare(a.folder));
 }
 

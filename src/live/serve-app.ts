@@ -5,7 +5,7 @@ import { loadReport } from "../report/load.js";
 import { fileUnder, folderUnder } from "./files.js";
 import { type PageServer, reply, replyFile, startServer } from "./http.js";
 import { runListPage, runPage } from "./run-pages.js";
-import { type RunEntry, runsIn, trialPage, trialsOf } from "./runs.js";
+import { type RunEntry, runIn, runsIn, trialPage, trialsOf } from "./runs.js";
 import { trialReport } from "./trial-report.js";
 
 const HTML = "text/html; charset=utf-8";
@@ -34,8 +34,9 @@ export async function startServe(logDir: string, host: string, port: number): Pr
     for (const old of made.keys()) if (made.size > CACHED) made.delete(old);
     return html;
   };
+  // One run's page or file reads that run's folder only, not every run's run.json.
   const runAt = (folder: string): RunEntry | undefined =>
-    folderUnder(logDir, [folder]) === undefined ? undefined : runsIn(logDir).find((r) => r.folder === folder);
+    folderUnder(logDir, [folder]) === undefined ? undefined : runIn(logDir, folder);
 
   return startServer(host, port, async (segments, _req, res) => {
     if (segments.length === 0) {

@@ -8,6 +8,7 @@ import {
   type LiveRun,
   type LiveTrial,
   type LiveTrialEnd,
+  STREAM,
 } from "../protocol.js";
 import { endedTrial } from "./ended.js";
 import { machinesTable } from "./machines.js";
@@ -126,7 +127,7 @@ function start(): void {
     trial: (i: number) => store.diagram(i),
   };
 
-  const events = new EventSource(`/${"events"}`);
+  const events = new EventSource(`/${STREAM}`);
   events.addEventListener(EVENTS.run, (e) => {
     // Also after a reconnect: the stream tells the whole story again, so start over.
     run = JSON.parse((e as MessageEvent).data) as LiveRun;
