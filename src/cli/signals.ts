@@ -1,16 +1,20 @@
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
 /**
  * Runs `work` with an AbortSignal that fires on SIGINT or SIGTERM, so a command can stop
- * cleanly (write its records, stop its children) instead of dying mid-write.
+ * cleanly (write its records, stop its children, remove a run's namespaces) instead of dying
+ * mid-write. Every signal while the work runs only asks it to stop: an impatient second Ctrl-C
+ * must not kill the process in the middle of that clean-up. Once the work has stopped on a
+ * signal, a further one ends the process at once, as interrupted (130), as the first one asked.
  */
 export async function untilSignal<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
     return await work(controller.signal);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const s of SIGNALS) process.off(s, onSignal);
+    if (controller.signal.aborted) for (const s of SIGNALS) process.once(s, () => process.exit(130));
   }
 }

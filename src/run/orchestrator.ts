@@ -73,19 +73,14 @@ function trialSeconds(run: RunConfig, durationS: number): number {
  */
 export async function runExperiments(run: RunConfig, env: RunEnvironment): Promise<RunResult> {
   const net = run.netns === undefined ? undefined : setupNetwork(runPorts(run).map(String), run.netns);
-  // A second Ctrl-C would kill this process before the finally and leave the namespaces: while
-  // they exist, a signal only stops the run (env.signal), which ends within stopAll's grace.
-  const hold = (): void => {};
-  for (const s of SIGNALS) if (net !== undefined) process.on(s, hold);
+  // A second Ctrl-C does not kill the process before this finally: the commands' untilSignal
+  // turns every signal during the run into a request to stop (env.signal).
   try {
     return await runAll(run, env, net);
   } finally {
-    for (const s of SIGNALS) process.off(s, hold);
     net?.remove();
   }
 }
-
-const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 async function runAll(run: RunConfig, env: RunEnvironment, net: RunNetwork | undefined): Promise<RunResult> {
   const { io } = env;
