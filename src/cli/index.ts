@@ -11,6 +11,10 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const code = await main(process.argv.slice(2), processIo);
+// An interrupted command has stopped cleanly by now. Ending here, rather than letting the loop
+// drain, leaves no moment in which node has already closed its signal handlers while it tears
+// down: a further impatient Ctrl-C then would kill the process by the signal instead of 130.
+if (code === 130) process.exit(code);
 process.exitCode = code;
 // Sockets are closed by now; should anything still hold the loop open, do not hang the shell.
 setTimeout(() => process.exit(code), 1000).unref();

@@ -146,7 +146,7 @@ describe("clocklab run", { timeout: 120_000 }, () => {
       assert.ok(kinds.has(kind), `no ${kind} fault was injected`);
   });
 
-  it("stops every VM cleanly on SIGINT: exit 130, stop records, no process left", async () => {
+  it("stops every VM cleanly on SIGINT, however often it comes: exit 130, stop records, no process left", async () => {
     const logDir = join(root, "sigint");
     const base = await freePortBlock(3);
     const proc = startCli(
@@ -169,8 +169,11 @@ describe("clocklab run", { timeout: 120_000 }, () => {
     const manifest = await untilTicking(logDir);
     assert.ok(manifest, "the run never started");
     proc.child.kill("SIGINT");
-    const result = await proc.done;
-    assert.equal(result.code, 130, result.stderr);
+    // An impatient user presses Ctrl-C again and again: the clean stop goes on, and the process
+    // ends with 130, not killed by one of the later signals while it winds down.
+    const again = setInterval(() => proc.child.kill("SIGINT"), 5);
+    const result = await proc.done.finally(() => clearInterval(again));
+    assert.equal(result.code, 130, `${result.signal ?? ""} ${result.stderr}`);
     const runDir = runDirOf(result.stdout);
     const final = manifestOf(runDir);
     assert.equal(final.status, "interrupted");
