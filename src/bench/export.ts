@@ -2,8 +2,8 @@ import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { moduleEntry } from "../base/entry.js";
 import { writeBigRun } from "./big-run.js";
-import { moduleEntry } from "./entry.js";
 import type { Row } from "./rows.js";
 
 /** What `inspect --parquet DIR --duckdb FILE` costs on a simulated run. */
@@ -42,7 +42,7 @@ export async function measureExport(records: number): Promise<ExportCost> {
     const out = join(dir, "out");
     mkdirSync(out);
     const written = writeBigRun(records, run);
-    const worker = moduleEntry("./export-worker.js");
+    const worker = moduleEntry("./export-worker.js", import.meta.url);
     const child = fork(worker.path, [run, out], { stdio: "ignore", execArgv: worker.execArgv });
     const result = await new Promise<{
       inspectMs: number;

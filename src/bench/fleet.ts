@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectPaths } from "../analysis/inspect.js";
+import { moduleEntry } from "../base/entry.js";
 import { freePortBlock } from "../run/ports.js";
-import { moduleEntry } from "./entry.js";
 
-const CLI = moduleEntry("../cli/index.js");
+const CLI = moduleEntry("../cli/index.js", import.meta.url);
 
 /** What one trial of N VM processes (full mesh, one OS process each) measured. */
 export interface FleetResult {

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import * as zmq from "zeromq";
 import { summarize } from "../analysis/series.js";
+import { moduleEntry } from "../base/entry.js";
 import { vcOf } from "../clock/vector.js";
 import { freePortBlock } from "../run/ports.js";
 import { FrameReader, lengthPrefixed } from "../transport/framing.js";
@@ -12,7 +13,6 @@ import { wallNow } from "../vm/time.js";
 import { encodeMessage } from "../wire/codec.js";
 import { FrameDecoder } from "../wire/fast/decode.js";
 import type { WireMessage } from "../wire/message.js";
-import { moduleEntry } from "./entry.js";
 
 /** What a link benchmark measures: one of our transports, or a bare library (a floor). */
 export type LinkKind = "zmq" | "tcp" | "http" | "zmq-bare" | "net-bare";
@@ -29,7 +29,7 @@ export interface Throughput {
   count: number;
 }
 
-const PEER = moduleEntry("./peer.js");
+const PEER = moduleEntry("./peer.js", import.meta.url);
 
 /** A measurement that makes no progress for this long is reported as stalled, not waited on. */
 const STALL_MS = 60_000;

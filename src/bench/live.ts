@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectPaths } from "../analysis/inspect.js";
+import { moduleEntry } from "../base/entry.js";
 import { freePortBlock } from "../run/ports.js";
-import { moduleEntry } from "./entry.js";
 import type { Row } from "./rows.js";
 
-const CLI = moduleEntry("../cli/index.js");
+const CLI = moduleEntry("../cli/index.js", import.meta.url);
 const CHROMIUM = "/usr/bin/chromium";
 
 /** One 3-VM run at 6 ticks/s, with or without live pages open on it. */

@@ -2,11 +2,11 @@ import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { moduleEntry } from "../base/entry.js";
 import { rateSpecOf, resolveExperiments } from "../run/config.js";
 import { simulateRun } from "../sim/run.js";
 import { simulateTrial } from "../sim/trial.js";
 import { writeBigRun } from "./big-run.js";
-import { moduleEntry } from "./entry.js";
 
 export interface SimSpeed {
   experiment: string;
@@ -90,7 +90,7 @@ export async function measureInspect(records: number): Promise<InspectSpeed> {
   const dir = mkdtempSync(join(tmpdir(), "clocklab-bench-inspect-"));
   try {
     const written = writeBigRun(records, dir);
-    const worker = moduleEntry("./inspect-worker.js");
+    const worker = moduleEntry("./inspect-worker.js", import.meta.url);
     const child = fork(worker.path, [dir], { stdio: "ignore", execArgv: worker.execArgv });
     const result = await new Promise<{ ms: number; ok: boolean; maxRssKb: number }>((resolve, reject) => {
       child.once("message", resolve);

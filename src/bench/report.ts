@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { moduleEntry } from "../base/entry.js";
 import { resolveExperiments } from "../run/config.js";
 import { simulateRun } from "../sim/run.js";
 import { writeBigRun } from "./big-run.js";
-import { moduleEntry } from "./entry.js";
 
 /** What making one report.html cost, measured in a process of its own. */
 export interface ReportCost {
@@ -46,7 +46,7 @@ async function writeDemoRun(dir: string): Promise<number> {
 
 /** Runs the report worker on `dir`; resolves with its times, size and peak memory. */
 async function makeReport(dir: string, html: string) {
-  const worker = moduleEntry("./report-worker.js");
+  const worker = moduleEntry("./report-worker.js", import.meta.url);
   const child = fork(worker.path, [dir, html], { stdio: "ignore", execArgv: worker.execArgv });
   return new Promise<{ inspectMs: number; pageMs: number; bytes: number; maxRssKb: number }>(
     (resolve, reject) => {
