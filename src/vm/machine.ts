@@ -120,10 +120,11 @@ export class Machine {
    * Records something that reached this VM but never became a message: a frame that failed to
    * decode or validate (`from` as the frame or the transport named it), or a connection the
    * transport refused (`handshake`). Coalesced by the RejectLimiter, counted in `stop`.
+   * `count` such refusals at once, `detail` the latest's, come from a receiving thread.
    */
-  refuse(reason: RejectReason, detail: string, from: string | undefined): void {
+  refuse(reason: RejectReason, detail: string, from: string | undefined, count = 1): void {
     if (this.#stopped) return;
-    this.#rejects.reject(this.#deps.now(), reason, detail, from);
+    this.#rejects.reject(this.#deps.now(), reason, detail, from, undefined, count);
   }
 
   /**

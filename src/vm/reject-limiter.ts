@@ -12,6 +12,14 @@ const NO_SENDER = "\0none";
 /** A reject's `detail` is cut to this many characters: a hostile frame chooses its own. */
 const MAX_DETAIL = 200;
 
+/**
+ * The sender part of a reject's key: the peer it names, or one stand-in for every `from` that
+ * is no configured peer, and one for none at all.
+ */
+export function rejectSender(peers: ReadonlySet<string>, from: string | undefined): string {
+  return from !== undefined && peers.has(from) ? from : from === undefined ? NO_SENDER : NOT_A_PEER;
+}
+
 export interface RejectLimiterOptions {
   /** @default REJECT_BURST */
   burst?: number;
@@ -74,29 +82,38 @@ export class RejectLimiter {
     return this.#taken;
   }
 
-  /** Takes one reject at time `t`, its detail cut to MAX_DETAIL characters (see add). */
-  reject(t: number, reason: RejectReason, detail: string, from?: string, seq?: number): void {
+  /** Takes `count` rejects at time `t`, the latest's detail cut to MAX_DETAIL characters (see add). */
+  reject(t: number, reason: RejectReason, detail: string, from?: string, seq?: number, count = 1): void {
     const record: RejectRecord = { event: "reject", t, reason, detail: detail.slice(0, MAX_DETAIL) };
     if (from !== undefined) record.from = from;
     if (seq !== undefined) record.seq = seq;
-    this.add(record);
+    this.add(record, count);
   }
 
-  /** Takes one reject, stamped with the current time: written now, or held for its key's record. */
-  add(record: RejectRecord): void {
-    this.#taken += 1;
+  /**
+   * Takes `count` rejects of one key, stamped with the current time, `record` the latest of
+   * them: written now, or held for its key's record. More than one at once come from a
+   * receiving thread that counted them (host/net-thread.ts), which sends a key's first `burst`
+   * one by one, so that those are written in full here as they would have been.
+   */
+  add(record: RejectRecord, count = 1): void {
+    this.#taken += count;
     const key = this.#key(record.reason, record.from);
+    let held = count;
     if (key.burst > 0) {
       key.burst -= 1;
       key.lastAt = record.t;
       this.#write(record);
-    } else if (record.t - key.lastAt >= this.#intervalMs) {
-      const count = key.held + 1;
+      held -= 1;
+      if (held === 0) return;
+    }
+    if (record.t - key.lastAt >= this.#intervalMs) {
+      const total = key.held + held;
       this.#release(key, record.t);
-      this.#write(count === 1 ? record : this.#coalesced(key, record, record.t, count));
+      this.#write(total === 1 ? record : this.#coalesced(key, record, record.t, total));
     } else {
       if (key.held === 0) this.#holding += 1;
-      key.held += 1;
+      key.held += held;
       key.latest = record;
     }
   }
@@ -150,7 +167,7 @@ export class RejectLimiter {
       this.#keys.set(reason, byReason);
     }
     const peer = from !== undefined && this.#peers.has(from) ? from : undefined;
-    const sender = peer ?? (from === undefined ? NO_SENDER : NOT_A_PEER);
+    const sender = rejectSender(this.#peers, from);
     let key = byReason.get(sender);
     if (key === undefined) {
       key = { peer, burst: this.#burst, lastAt: Number.NEGATIVE_INFINITY, held: 0, latest: undefined };

@@ -71,6 +71,26 @@ describe("RejectLimiter", () => {
     assert.ok(written.slice(REJECT_BURST).every((r) => r.count !== undefined && r.seq === undefined));
   });
 
+  it("takes counted rejects (a network thread's): the burst's last one in full, the rest held (by hand)", () => {
+    const { limiter: l, written } = limiter({ burst: 2, intervalMs: 1000 });
+    l.add(reject(0, "decode", "5002"), 1); // burst 2 -> 1: in full
+    l.add(reject(1, "decode", "5002"), 5); // burst 1 -> 0: this one in full, 4 held
+    assert.equal(l.taken, 6);
+    assert.equal(l.holding, 1);
+    l.add(reject(300, "decode", "5002"), 10); // 14 held, latest "at 300"
+    l.add(reject(1200, "decode", "5002"), 6); // 1199 ms since the last record: 20 written as one
+    l.add(reject(1300, "decode", "5002"), 3); // held again
+    l.flushAll(1400);
+    assert.deepEqual(written, [
+      reject(0, "decode", "5002"),
+      reject(1, "decode", "5002"),
+      { event: "reject", t: 1200, reason: "decode", detail: "at 1200", from: "5002", count: 20 },
+      { event: "reject", t: 1400, reason: "decode", detail: "at 1300", from: "5002", count: 3 },
+    ]);
+    assert.equal(total(written), 1 + 5 + 10 + 6 + 3);
+    assert.equal(l.taken, total(written));
+  });
+
   it("keeps reasons and peers apart, and every sender that is not a peer together", () => {
     const { limiter: l, written } = limiter({ burst: 1 });
     const keys: [RejectReason, string | undefined][] = [
