@@ -7,7 +7,7 @@ import { cutTornTail, findUnfinishedLog, recoverLog } from "../log/recover.js";
 import type { LogRecord, LogSink, StartRecord, StopRecord } from "../log/schema.js";
 import { makeDir, openLogFile, removeMade } from "../log/writer.js";
 import { type FaultSpec, hasFaults, NO_FAULTS, withFaults } from "../transport/faults.js";
-import type { TransportRegistry } from "../transport/registry.js";
+import { isDefaultRegistry, type TransportRegistry } from "../transport/registry.js";
 import type { PeerAddress } from "../transport/transport.js";
 import { endLife, type LifeSpec, runLife, startRecord, tickPlan } from "../vm/lifecycle.js";
 import { Machine } from "../vm/machine.js";
@@ -15,6 +15,7 @@ import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { createRealTimeSource, type TimeSource } from "../vm/time.js";
 import { encodeMessage, peekSeq } from "../wire/codec.js";
 import { frameInbox } from "./inbox.js";
+import { threadedTransport } from "./net-thread.js";
 import { processUsage } from "./usage.js";
 import { warmUp } from "./warm-up.js";
 
@@ -48,6 +49,12 @@ export interface VmConfig {
   fresh?: boolean;
   /** Folder of CURVE keys (`clocklab keys`): authenticate peers and sign messages (zmq only). */
   curveDir?: string | undefined;
+  /**
+   * Run the transport, and the decoding and checking of what arrives, in a thread of its own
+   * (net-thread.ts), so that a flood of bad frames does not take the ticks' time. Needs a
+   * transport of defaultRegistry()'s: a factory cannot cross to a thread. @default false
+   */
+  netThread?: boolean;
 }
 
 /** What a finished VM reports. */
@@ -81,6 +88,9 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   if (factory === undefined) {
     throw new SetupError({ field: "transport", detail: `unknown transport "${config.transport}"` });
   }
+  if (config.netThread === true && !isDefaultRegistry(env.registry)) {
+    throw new Error("netThread: a thread makes its transport from defaultRegistry(), not this registry");
+  }
 
   const curve =
     config.curveDir === undefined
@@ -108,7 +118,13 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const gated: LogSink = { write: (r) => (started ? sink.write(r) : early.push(r)) };
   let startAt = Number.POSITIVE_INFINITY;
   const faults = config.faults ?? NO_FAULTS;
-  const bare = factory({ self: config.self, peers: config.peers, ...(curve === undefined ? {} : { curve }) });
+  const options = { self: config.self, peers: config.peers, ...(curve === undefined ? {} : { curve }) };
+  const bare =
+    config.netThread === true
+      ? threadedTransport(config.transport, options, (reason, detail, from, count) =>
+          machine.refuse(reason, detail, from, count),
+        )
+      : factory(options);
   const transport = !hasFaults(faults)
     ? bare
     : withFaults(bare, faults, {

@@ -50,9 +50,20 @@ function loadedOnStart(name: string, load: () => Promise<TransportFactory>): Tra
   };
 }
 
+/** The registry of defaultRegistry(), told apart from one a test or a bench puts together. */
+class DefaultRegistry extends Map<string, TransportFactory> {}
+
+/**
+ * Whether `registry` came from defaultRegistry(): only then can a worker thread make the same
+ * transport from its name (host/net-thread.ts), since a factory cannot cross to a thread.
+ */
+export function isDefaultRegistry(registry: TransportRegistry): boolean {
+  return registry instanceof DefaultRegistry;
+}
+
 /** The transports that work between OS processes. */
 export function defaultRegistry(): TransportRegistry {
-  return new Map<string, TransportFactory>([
+  return new DefaultRegistry([
     ["zmq", createZmqTransport],
     ["tcp", loadedOnStart("tcp", async () => (await import("./tcp.js")).createTcpTransport)],
     ["http", loadedOnStart("http", async () => (await import("./http.js")).createHttpTransport)],
