@@ -7,6 +7,7 @@ import { VERSION } from "../base/version.js";
 import { hostInfo } from "../run/manifest.js";
 import { exportRows, measureExport } from "./export.js";
 import { runFleet } from "./fleet.js";
+import { type FloodCost, floodRows, measureFlood } from "./flood.js";
 import { type LinkKind, measureLatencies, measureThroughput } from "./links.js";
 import { type LiveCost, liveRows, measureLive } from "./live.js";
 import { measureInspect, measureSimulator } from "./offline.js";
@@ -164,6 +165,19 @@ for (const n of size.scale) {
   });
 }
 raw.scale = scale;
+
+// 4b. A flood of hostile frames at one VM, a bystander VM beside it, with and without
+// --net-thread, taking turns.
+const floodRuns: FloodCost[] = [];
+for (let round = 0; round < (quick ? 1 : 3); round++) {
+  for (const netThread of [false, true]) {
+    progress(`flood: 100,000 frames at a VM${netThread ? " with --net-thread" : ""} (round ${round + 1})`);
+    const r = await attempt("flood", () => measureFlood(100_000, netThread), undefined);
+    if (r !== undefined) floodRuns.push(r);
+  }
+}
+rows.push(...floodRows(floodRuns));
+raw.flood = floodRuns;
 
 // 5. The simulator and inspect.
 // The standard experiment's 5 trials, an hour each (a minute is a few ms: mostly JIT warm-up).
