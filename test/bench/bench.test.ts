@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { type FloodCost, floodRows, measureFlood } from "../../src/bench/flood.js";
 import { measureLatencies, measureThroughput } from "../../src/bench/links.js";
 import { type LiveCost, liveRows } from "../../src/bench/live.js";
 import { measureBigReport, timeToInteractive } from "../../src/bench/report.js";
@@ -48,6 +49,46 @@ describe("benchmark pieces", () => {
       fine.map((r) => r.met),
       [undefined, true, undefined, true],
     );
+  });
+
+  it("floods a VM beside a bystander and counts every frame in the flooded VM's log", async () => {
+    const r = await measureFlood(3000, true);
+    assert.equal(r.rejected, 3000);
+    for (const x of [r.flooded.quietP99, r.flooded.floodP99, r.bystander.quietP99, r.bystander.floodP99])
+      assert.ok(Number.isFinite(x) && x >= 0, `lateness ${x}`);
+  });
+
+  it("sets a flood's flooded VM against its bystander: medians, and the verdict with --net-thread (by hand)", () => {
+    const run = (netThread: boolean, flooded: number, bystander: number, rejected = 100): FloodCost => ({
+      netThread,
+      frames: 100,
+      sentInMs: 10,
+      handledInMs: 1000,
+      rejected,
+      flooded: { quietP99: 0.5, floodP99: flooded },
+      bystander: { quietP99: 0.5, floodP99: bystander },
+    });
+    const rows = floodRows([
+      run(false, 9, 3),
+      run(true, 3.9, 3),
+      run(false, 5, 2),
+      run(true, 3.5, 3),
+      run(false, 7, 4),
+      run(true, 5, 3),
+    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.value, r.floor, r.met]),
+      [
+        [7, 3, undefined], // medians of 9, 5, 7 and of 3, 2, 4; no target without the thread
+        [3.9, 3, true], // 3.9 <= 3 + 1
+      ],
+    );
+    assert.equal(
+      floodRows([run(true, 3.5, 3), run(true, 4.5, 3), run(true, 4.1, 3)])[0]?.met,
+      false,
+      "4.1 > 3 + 1",
+    );
+    assert.equal(floodRows([run(true, 1, 3, 99)])[0]?.met, false, "a frame not counted fails it");
   });
 
   it("puts floor, ratio, target and verdict side by side", () => {
