@@ -20,7 +20,7 @@ const QUIET_MS = 3000;
 
 /** Tick lateness p99 (ms) of the flooded VM and of a bystander, before and during one flood. */
 export interface FloodCost {
-  netThread: boolean;
+  ioThread: boolean;
   frames: number;
   sentInMs: number;
   /** From the first frame sent until the flooded VM's log accounted for the last. */
@@ -91,11 +91,11 @@ const p99 = (ticks: readonly TickLine[]): number => summarize(ticks.map((r) => r
 
 /**
  * Floods one VM process's ZeroMQ port with `frames` hostile frames while a bystander VM ticks
- * beside it on the same machine (both at RATE ticks/s, both with `--net-thread` or both
+ * beside it on the same machine (both at RATE ticks/s, both with `--io-thread` or both
  * without), and compares their tick lateness: on a small machine the flooder and the flood take
  * CPU from every process, so only the difference says what the flood did to the VM it hit.
  */
-export async function measureFlood(frames: number, netThread: boolean): Promise<FloodCost> {
+export async function measureFlood(frames: number, ioThread: boolean): Promise<FloodCost> {
   const dir = mkdtempSync(join(tmpdir(), "clocklab-bench-flood-"));
   const base = await freePortBlock(4);
   const vm = (port: number, logDir: string) =>
@@ -107,7 +107,7 @@ export async function measureFlood(frames: number, netThread: boolean): Promise<
         "vm",
         ...["--port", String(port), "--others", String(port + 1), "--duration", "60"],
         ...["--overridefreq", String(RATE), "--log-dir", logDir, "--quiet"],
-        ...(netThread ? ["--net-thread"] : []),
+        ...(ioThread ? ["--io-thread"] : []),
       ],
       { stdio: "ignore" },
     );
@@ -153,7 +153,7 @@ export async function measureFlood(frames: number, netThread: boolean): Promise<
       };
     };
     return {
-      netThread,
+      ioThread,
       frames,
       sentInMs,
       handledInMs: handled - started,
@@ -170,8 +170,8 @@ export async function measureFlood(frames: number, netThread: boolean): Promise<
 
 /** One row per setting: the flooded VM's lateness p99 with the bystander's as its floor. */
 export function floodRows(runs: readonly FloodCost[]): Row[] {
-  return [false, true].flatMap((netThread) => {
-    const mine = runs.filter((r) => r.netThread === netThread);
+  return [false, true].flatMap((ioThread) => {
+    const mine = runs.filter((r) => r.ioThread === ioThread);
     if (mine.length === 0) return [];
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
     const flooded = median(mine.map((r) => r.flooded.floodP99));
@@ -181,12 +181,12 @@ export function floodRows(runs: readonly FloodCost[]): Row[] {
     return [
       {
         section: "flood",
-        name: `${first.frames} frames at a VM at ${RATE}/s${netThread ? " --net-thread" : ""}: lateness p99 during it (median of ${mine.length}; before it ${median(mine.map((r) => r.flooded.quietP99)).toFixed(2)}; in the log within ${(median(mine.map((r) => r.handledInMs)) / 1000).toFixed(1)} s); all counted: ${all ? "yes" : "NO"}`,
+        name: `${first.frames} frames at a VM at ${RATE}/s${ioThread ? " --io-thread" : ""}: lateness p99 during it (median of ${mine.length}; before it ${median(mine.map((r) => r.flooded.quietP99)).toFixed(2)}; in the log within ${(median(mine.map((r) => r.handledInMs)) / 1000).toFixed(1)} s); all counted: ${all ? "yes" : "NO"}`,
         value: flooded,
         unit: "ms",
         floor: bystander,
         floorName: "a bystander VM",
-        ...(netThread ? { target: "<= bystander + 1 ms", met: all && flooded <= bystander + 1 } : {}),
+        ...(ioThread ? { target: "<= bystander + 1 ms", met: all && flooded <= bystander + 1 } : {}),
       },
     ];
   });

@@ -167,12 +167,12 @@ for (const n of size.scale) {
 raw.scale = scale;
 
 // 4b. A flood of hostile frames at one VM, a bystander VM beside it, with and without
-// --net-thread, taking turns.
+// --io-thread, taking turns.
 const floodRuns: FloodCost[] = [];
 for (let round = 0; round < (quick ? 1 : 3); round++) {
-  for (const netThread of [false, true]) {
-    progress(`flood: 100,000 frames at a VM${netThread ? " with --net-thread" : ""} (round ${round + 1})`);
-    const r = await attempt("flood", () => measureFlood(100_000, netThread), undefined);
+  for (const ioThread of [false, true]) {
+    progress(`flood: 100,000 frames at a VM${ioThread ? " with --io-thread" : ""} (round ${round + 1})`);
+    const r = await attempt("flood", () => measureFlood(100_000, ioThread), undefined);
     if (r !== undefined) floodRuns.push(r);
   }
 }

@@ -41,7 +41,7 @@ export interface RunOptions extends FaultFlags, PresetFlags, NetnsOptions {
   basePort: number;
   host: string;
   onFailure: "continue" | "stop";
-  netThread?: boolean;
+  ioThread?: boolean;
   startDelay: number;
   drain: number;
   gapTimeout: number;
@@ -89,7 +89,7 @@ export function runConfigFromOptions(opts: RunOptions, drawSeed: () => number): 
     drainMs: opts.drain,
     gapTimeoutMs: opts.gapTimeout,
     onFailure: opts.onFailure,
-    netThread: opts.netThread === true,
+    ioThread: opts.ioThread === true,
     html: opts.html,
     force: opts.force,
     faults: validFaults(opts),
@@ -194,8 +194,8 @@ export function addExperimentOptions(command: Command): Command {
     .option("--base-port <port>", "port of the first VM", integer(1, 65535), RUN_DEFAULTS.basePort)
     .option("--host <host>", "address the VMs listen on (IP or name)", host, RUN_DEFAULTS.host)
     .option(
-      "--net-thread",
-      "each VM runs its network in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
+      "--io-thread",
+      "each VM does its network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
     )
     .addOption(
       new Option("--on-failure <what>", "when a VM dies mid-trial")

@@ -124,8 +124,8 @@ export function vmFlagsCommand(registry: TransportRegistry): Command {
     .option("--force", `go past the bounds (${MAX_REAL_RATE} ticks/s, ticks per trial, free disk)`, false)
     .option("--curve <dir>", "CURVE keys from `clocklab keys`: admit only peers' keys, sign each message")
     .option(
-      "--net-thread",
-      "the network in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
+      "--io-thread",
+      "the network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
       false,
     );
   return addFaultOptions(command).addHelpText(
@@ -149,7 +149,7 @@ Authentication (zmq): clocklab keys --ports 5001,5002,5003 --out keys, then --cu
 each VM. A VM then encrypts its links, lets in only its peers' public keys, and checks that
 each message was signed by the key of the VM it claims to come from.
 
-Floods: every bad frame is refused and counted, in a few records a second. With --net-thread
+Floods: every bad frame is refused and counted, in a few records a second. With --io-thread
 that work is done beside the thread that ticks, so a flood at the port does not make the ticks
 late: worth it on a port others can reach.`,
   );

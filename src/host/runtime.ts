@@ -15,7 +15,7 @@ import { chooseRate, type RateSpec } from "../vm/rate.js";
 import { createRealTimeSource, type TimeSource } from "../vm/time.js";
 import { encodeMessage, peekSeq } from "../wire/codec.js";
 import { frameInbox } from "./inbox.js";
-import { threadedTransport } from "./net-thread.js";
+import { threadedTransport } from "./io-thread.js";
 import { processUsage } from "./usage.js";
 import { warmUp } from "./warm-up.js";
 
@@ -51,10 +51,10 @@ export interface VmConfig {
   curveDir?: string | undefined;
   /**
    * Run the transport, and the decoding and checking of what arrives, in a thread of its own
-   * (net-thread.ts), so that a flood of bad frames does not take the ticks' time. Needs a
+   * (io-thread.ts), so that a flood of bad frames does not take the ticks' time. Needs a
    * transport of defaultRegistry()'s: a factory cannot cross to a thread. @default false
    */
-  netThread?: boolean;
+  ioThread?: boolean;
 }
 
 /** What a finished VM reports. */
@@ -88,8 +88,8 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   if (factory === undefined) {
     throw new SetupError({ field: "transport", detail: `unknown transport "${config.transport}"` });
   }
-  if (config.netThread === true && !isDefaultRegistry(env.registry)) {
-    throw new Error("netThread: a thread makes its transport from defaultRegistry(), not this registry");
+  if (config.ioThread === true && !isDefaultRegistry(env.registry)) {
+    throw new Error("ioThread: a thread makes its transport from defaultRegistry(), not this registry");
   }
 
   const curve =
@@ -120,7 +120,7 @@ export async function runVm(config: VmConfig, env: VmEnvironment): Promise<VmRes
   const faults = config.faults ?? NO_FAULTS;
   const options = { self: config.self, peers: config.peers, ...(curve === undefined ? {} : { curve }) };
   const bare =
-    config.netThread === true
+    config.ioThread === true
       ? threadedTransport(config.transport, options, (reason, detail, from, count) =>
           machine.refuse(reason, detail, from, count),
         )

@@ -41,8 +41,8 @@ export interface RunConfig {
   drainMs: number;
   gapTimeoutMs: number;
   onFailure: "continue" | "stop";
-  /** Every VM runs its transport in a thread of its own (`--net-thread`; host/net-thread.ts). @default false */
-  netThread?: boolean;
+  /** Every VM runs its transport in a thread of its own (`--io-thread`; host/io-thread.ts). @default false */
+  ioThread?: boolean;
   html: boolean;
   /** Go past the bounds (src/run/bounds.ts); passed on to every VM. @default false */
   force?: boolean;

@@ -80,7 +80,7 @@ export function spawnTrial(
       drainMs: run.drainMs,
       faults,
       curveDir,
-      netThread: run.netThread === true,
+      ioThread: run.ioThread === true,
     };
     // Always --force: the run checked the bounds of all its VMs before starting any (or was
     // forced past them), so each VM need not check its own share again.

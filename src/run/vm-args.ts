@@ -54,7 +54,7 @@ export interface VmFlags extends FaultFlags {
   fresh: boolean;
   curve?: string;
   force: boolean;
-  netThread: boolean;
+  ioThread: boolean;
 }
 
 /** How the process itself behaves, beside its VmConfig. */
@@ -138,7 +138,7 @@ export function fromVmArgs(flags: VmFlags, now: number, drawSeed: () => number):
     faults: faultSpecFrom(flags),
     fresh: flags.fresh,
     curveDir: curveFor(flags.curve, flags.transport),
-    netThread: flags.netThread,
+    ioThread: flags.ioThread,
   };
 }
 
@@ -186,7 +186,7 @@ export function toVmArgs(config: VmConfig, how: VmProcessFlags = {}): string[] {
     ...(config.fresh ? ["--fresh"] : []),
     ...faultArgs(config.faults ?? NO_FAULTS),
     ...(config.curveDir === undefined ? [] : ["--curve", config.curveDir]),
-    ...(config.netThread === true ? ["--net-thread"] : []),
+    ...(config.ioThread === true ? ["--io-thread"] : []),
   ];
 }
 

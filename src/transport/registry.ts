@@ -55,7 +55,7 @@ class DefaultRegistry extends Map<string, TransportFactory> {}
 
 /**
  * Whether `registry` came from defaultRegistry(): only then can a worker thread make the same
- * transport from its name (host/net-thread.ts), since a factory cannot cross to a thread.
+ * transport from its name (host/io-thread.ts), since a factory cannot cross to a thread.
  */
 export function isDefaultRegistry(registry: TransportRegistry): boolean {
   return registry instanceof DefaultRegistry;

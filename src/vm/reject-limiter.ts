@@ -93,7 +93,7 @@ export class RejectLimiter {
   /**
    * Takes `count` rejects of one key, stamped with the current time, `record` the latest of
    * them: written now, or held for its key's record. More than one at once come from a
-   * receiving thread that counted them (host/net-thread.ts), which sends a key's first `burst`
+   * receiving thread that counted them (host/io-thread.ts), which sends a key's first `burst`
    * one by one, so that those are written in full here as they would have been.
    */
   add(record: RejectRecord, count = 1): void {

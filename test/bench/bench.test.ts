@@ -58,9 +58,9 @@ describe("benchmark pieces", () => {
       assert.ok(Number.isFinite(x) && x >= 0, `lateness ${x}`);
   });
 
-  it("sets a flood's flooded VM against its bystander: medians, and the verdict with --net-thread (by hand)", () => {
-    const run = (netThread: boolean, flooded: number, bystander: number, rejected = 100): FloodCost => ({
-      netThread,
+  it("sets a flood's flooded VM against its bystander: medians, and the verdict with --io-thread (by hand)", () => {
+    const run = (ioThread: boolean, flooded: number, bystander: number, rejected = 100): FloodCost => ({
+      ioThread,
       frames: 100,
       sentInMs: 10,
       handledInMs: 1000,

@@ -255,7 +255,7 @@ function floodFrames(n: number, self: string, peer: string): Uint8Array[] {
 }
 
 describe("a flood", () => {
-  it("zmq: 100,000 hostile frames in about a second are all counted, in under 100 KB of reject records (--net-thread)", async (t) => {
+  it("zmq: 100,000 hostile frames in about a second are all counted, in under 100 KB of reject records (--io-thread)", async (t) => {
     const dir = join(root, "flood");
     const [port, peerPort, byPort, byPeer] = (await freePorts(4)) as [number, number, number, number];
     const [self, peer] = [String(port), String(peerPort)];
@@ -264,7 +264,7 @@ describe("a flood", () => {
         [
           "vm",
           ...["--port", String(vmPort), "--others", String(other), "--duration", "120"],
-          ...["--overridefreq", "200", "--log-dir", logDir, "--quiet", "--net-thread"],
+          ...["--overridefreq", "200", "--log-dir", logDir, "--quiet", "--io-thread"],
         ],
         180_000,
       );

@@ -109,8 +109,8 @@ describe("clocklab run", { timeout: 120_000 }, () => {
       "exp:20",
       "--partition",
       `${base}-${base + 1}@0-5`,
-      // The faults act on sends handed to the network thread: the same accounting must hold.
-      "--net-thread",
+      // The faults act on sends handed to the I/O thread: the same accounting must hold.
+      "--io-thread",
     ];
     const result = await startCli(
       [

@@ -62,7 +62,7 @@ const full: VmConfig = {
   },
   fresh: true,
   curveDir: "/tmp/run/keys",
-  netThread: true,
+  ioThread: true,
 };
 
 describe("toVmArgs and fromVmArgs", () => {
@@ -97,7 +97,7 @@ describe("toVmArgs and fromVmArgs", () => {
       faults,
       fresh: false,
       curveDir: undefined,
-      netThread: false,
+      ioThread: false,
     };
     assert.deepEqual(await roundTrip(plain), plain);
     const alone: VmConfig = { ...plain, peers: [], faults: { ...faults, latency: { kind: "none" } } };
@@ -122,7 +122,7 @@ describe("toVmArgs and fromVmArgs", () => {
       ...["--partition", "5001>5002@1-2.5", "--partition", "5002>5001@1-2.5"],
       ...["--partition", "5003>5002@0.5-1"],
       ...["--curve", "/tmp/run/keys"],
-      "--net-thread",
+      "--io-thread",
     ]);
   });
 
@@ -160,7 +160,7 @@ describe("toVmArgs and fromVmArgs", () => {
       },
       fresh: false,
       curveDir: undefined,
-      netThread: false,
+      ioThread: false,
     });
     // The same VM written by toVmArgs: every flag above, the cut as its two one-way halves.
     assert.deepEqual(await roundTrip(config), config);

@@ -71,7 +71,7 @@ describe("RejectLimiter", () => {
     assert.ok(written.slice(REJECT_BURST).every((r) => r.count !== undefined && r.seq === undefined));
   });
 
-  it("takes counted rejects (a network thread's): the burst's last one in full, the rest held (by hand)", () => {
+  it("takes counted rejects (a I/O thread's): the burst's last one in full, the rest held (by hand)", () => {
     const { limiter: l, written } = limiter({ burst: 2, intervalMs: 1000 });
     l.add(reject(0, "decode", "5002"), 1); // burst 2 -> 1: in full
     l.add(reject(1, "decode", "5002"), 5); // burst 1 -> 0: this one in full, 4 held

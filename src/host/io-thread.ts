@@ -7,8 +7,8 @@ import type { RejectReason } from "../wire/message.js";
 /** How long a thread that reported its sockets closed may take to end before it is ended. */
 const STUCK_MS = 1000;
 
-/** What starts the network thread: a transport of the default registry, by name. */
-export interface NetThreadData {
+/** What starts the I/O thread: a transport of the default registry, by name. */
+export interface IoThreadData {
   transport: string;
   options: TransportOptions;
 }
@@ -21,11 +21,11 @@ export interface Refusal {
   count: number;
 }
 
-export type ToNetThread =
+export type ToIoThread =
   | { kind: "send"; peer: string; frame: Uint8Array }
   | { kind: "close"; lingerMs?: number };
 
-export type FromNetThread =
+export type FromIoThread =
   | { kind: "started" }
   | {
       kind: "failed";
@@ -39,7 +39,7 @@ export type FromNetThread =
   | { kind: "input"; frames: Uint8Array[]; refused: Refusal[] }
   | { kind: "closed"; unsent: number };
 
-/** Where refusals counted by the network thread go: the Machine's `refuse`. */
+/** Where refusals counted by the I/O thread go: the Machine's `refuse`. */
 export type RefuseCounted = (
   reason: RejectReason,
   detail: string,
@@ -48,7 +48,7 @@ export type RefuseCounted = (
 ) => void;
 
 /**
- * A VM process's transport run in a worker thread (net-worker.ts) that also decodes and checks
+ * A VM process's transport run in a worker thread (io-worker.ts) that also decodes and checks
  * what arrives: `frame` is called only for frames that hold a valid message (the main thread's
  * inbox decodes them again, on the fast path), and refusals go to `refuse`, counted. A flood of
  * hostile frames then costs the main thread, which ticks, a few batches a millisecond instead
@@ -63,15 +63,15 @@ export function threadedTransport(name: string, options: TransportOptions, refus
     name,
 
     async start(h: TransportHandlers): Promise<void> {
-      const thread = startWorker("./net-worker.js", import.meta.url, {
-        workerData: { transport: name, options } satisfies NetThreadData,
+      const thread = startWorker("./io-worker.js", import.meta.url, {
+        workerData: { transport: name, options } satisfies IoThreadData,
       });
       worker = thread;
       let unsent: (n: number) => void = () => {};
       closed = new Promise((resolve) => (unsent = resolve));
       ended = new Promise((resolve) => thread.once("exit", () => resolve()));
       await new Promise<void>((resolve, reject) => {
-        thread.on("message", (m: FromNetThread) => {
+        thread.on("message", (m: FromIoThread) => {
           switch (m.kind) {
             case "started":
               return resolve();
@@ -91,7 +91,7 @@ export function threadedTransport(name: string, options: TransportOptions, refus
         });
         thread.once("error", (err) => {
           reject(err);
-          h.fault(`network thread failed: ${err.message}`);
+          h.fault(`I/O thread failed: ${err.message}`);
         });
         // A thread that ends without a word (killed, or failed before it spoke) owes no frames.
         thread.once("exit", () => unsent(0));
@@ -101,7 +101,7 @@ export function threadedTransport(name: string, options: TransportOptions, refus
     send(peer: string, frame: Uint8Array): void {
       if (worker === undefined) throw new Error(`${name} transport: send before start`);
       const copy = new Uint8Array(frame);
-      worker.postMessage({ kind: "send", peer, frame: copy } satisfies ToNetThread, [copy.buffer]);
+      worker.postMessage({ kind: "send", peer, frame: copy } satisfies ToIoThread, [copy.buffer]);
     },
 
     async close(lingerMs?: number): Promise<number> {
@@ -111,7 +111,7 @@ export function threadedTransport(name: string, options: TransportOptions, refus
       thread.postMessage({
         kind: "close",
         ...(lingerMs === undefined ? {} : { lingerMs }),
-      } satisfies ToNetThread);
+      } satisfies ToIoThread);
       const unsent = await closed;
       // The thread ends once its sockets are released; one that lingers past that is ended.
       const stuck = setTimeout(() => void thread.terminate(), STUCK_MS);

@@ -4,17 +4,17 @@ import { defaultRegistry } from "../transport/registry.js";
 import { REJECT_BURST, rejectSender } from "../vm/reject-limiter.js";
 import { FrameDecoder } from "../wire/fast/decode.js";
 import type { RejectReason } from "../wire/message.js";
-import type { FromNetThread, NetThreadData, Refusal, ToNetThread } from "./net-thread.js";
+import type { FromIoThread, IoThreadData, Refusal, ToIoThread } from "./io-thread.js";
 
 /**
- * The network thread of a VM process (started by net-thread.ts): runs the transport, decodes
+ * The I/O thread of a VM process (started by io-thread.ts): runs the transport, decodes
  * and checks every frame that arrives, and hands the main thread only the frames that hold a
  * valid message and the refusals, counted. A flood of bad frames is then this thread's work
  * alone; the main thread, which keeps the ticks on time, sees a few batches a millisecond.
  */
 const port = parentPort;
-if (port === null) throw new Error("net-worker.ts runs as a worker thread (host/net-thread.ts)");
-const { transport: name, options } = workerData as NetThreadData;
+if (port === null) throw new Error("io-worker.ts runs as a worker thread (host/io-thread.ts)");
+const { transport: name, options } = workerData as IoThreadData;
 const self = options.self.id;
 const peers: ReadonlySet<string> = new Set(options.peers.map((p) => p.id));
 const decoder = new FrameDecoder();
@@ -29,7 +29,7 @@ let flushing = false;
 /** Sends what arrived once per turn of this thread's loop, not once per frame. */
 function flush(): void {
   flushing = false;
-  const message: FromNetThread = { kind: "input", frames, refused: [...oneByOne, ...counted.values()] };
+  const message: FromIoThread = { kind: "input", frames, refused: [...oneByOne, ...counted.values()] };
   port?.postMessage(
     message,
     frames.map((f) => f.buffer as ArrayBuffer),
@@ -71,12 +71,12 @@ function refuse(reason: RejectReason, detail: string, from: string | undefined):
 const factory = defaultRegistry().get(name);
 const transport = factory?.(options);
 
-port.on("message", (m: ToNetThread) => {
+port.on("message", (m: ToIoThread) => {
   if (m.kind === "send") transport?.send(m.peer, m.frame);
   else
     void transport?.close(m.lingerMs).then((unsent) => {
       if (flushing) flush();
-      port.postMessage({ kind: "closed", unsent } satisfies FromNetThread);
+      port.postMessage({ kind: "closed", unsent } satisfies FromIoThread);
       port.close();
     });
 });
@@ -94,9 +94,9 @@ try {
     },
     fault: (detail) => refuse("handshake", detail, undefined),
   });
-  port.postMessage({ kind: "started" } satisfies FromNetThread);
+  port.postMessage({ kind: "started" } satisfies FromIoThread);
 } catch (err) {
-  // The transport's own error, told again on the main thread (net-thread.ts): a typed one with
+  // The transport's own error, told again on the main thread (io-thread.ts): a typed one with
   // the input it names, so the CLI says it with the flag, as it would without the thread.
   const typed = err instanceof SetupError || err instanceof UsageError ? err : undefined;
   const fault = typed?.fault;
@@ -108,6 +108,6 @@ try {
     ...(fault !== undefined && typeof fault.detail === "string"
       ? { fault: { field: fault.field, detail: fault.detail, ...(fault.hint ? { hint: fault.hint } : {}) } }
       : {}),
-  } satisfies FromNetThread);
+  } satisfies FromIoThread);
   port.close();
 }

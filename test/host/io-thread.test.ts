@@ -3,7 +3,7 @@ import { after, describe, it } from "node:test";
 import * as zmq from "zeromq";
 import { SetupError } from "../../src/base/errors.js";
 import { vcOf } from "../../src/clock/vector.js";
-import { type Refusal, threadedTransport } from "../../src/host/net-thread.js";
+import { type Refusal, threadedTransport } from "../../src/host/io-thread.js";
 import type { Transport } from "../../src/transport/transport.js";
 import { REJECT_BURST } from "../../src/vm/reject-limiter.js";
 import { decodeFrame, encodeMessage } from "../../src/wire/codec.js";
@@ -48,7 +48,7 @@ async function started(self: number, peer: number) {
   return { transport, frames, refused, faults };
 }
 
-describe("the network thread (threadedTransport)", () => {
+describe("the I/O thread (threadedTransport)", () => {
   it("hands over only valid messages, and every refusal counted: the first of a key one by one", async () => {
     const [self, peer] = (await freePorts(2)) as [number, number];
     const { frames, refused } = await started(self, peer);
