@@ -14,7 +14,10 @@ export async function untilSignal<T>(work: (signal: AbortSignal) => Promise<T>):
   try {
     return await work(controller.signal);
   } finally {
+    // Installed before the work's own handler goes, and never removed: removing a signal's last
+    // listener gives the signal back its default action, and one more Ctrl-C arriving while the
+    // process exits would then kill it by the signal instead of ending it with 130.
+    if (controller.signal.aborted) for (const s of SIGNALS) process.on(s, () => process.exit(130));
     for (const s of SIGNALS) process.off(s, onSignal);
-    if (controller.signal.aborted) for (const s of SIGNALS) process.once(s, () => process.exit(130));
   }
 }
