@@ -195,7 +195,7 @@ export function addExperimentOptions(command: Command): Command {
     .option("--host <host>", "address the VMs listen on (IP or name)", host, RUN_DEFAULTS.host)
     .option(
       "--io-thread",
-      "each VM does its network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
+      "each VM does its network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs each VM about 12 MB, some CPU and 1 ms of message latency)",
     )
     .addOption(
       new Option("--on-failure <what>", "when a VM dies mid-trial")

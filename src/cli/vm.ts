@@ -125,7 +125,7 @@ export function vmFlagsCommand(registry: TransportRegistry): Command {
     .option("--curve <dir>", "CURVE keys from `clocklab keys`: admit only peers' keys, sign each message")
     .option(
       "--io-thread",
-      "the network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs about 12 MB and 1 ms of message latency per VM)",
+      "the network I/O in a thread of its own, so that refusing a flood of bad frames does not take the ticks' time (costs each VM about 12 MB, some CPU and 1 ms of message latency)",
       false,
     );
   return addFaultOptions(command).addHelpText(
@@ -150,8 +150,9 @@ each VM. A VM then encrypts its links, lets in only its peers' public keys, and 
 each message was signed by the key of the VM it claims to come from.
 
 Floods: every bad frame is refused and counted, in a few records a second. With --io-thread
-that work is done beside the thread that ticks, so a flood at the port does not make the ticks
-late: worth it on a port others can reach.`,
+that work is done beside the thread that ticks, so a flood makes this VM's ticks about as late
+as any other process's on the machine: worth it on a port others can reach, not needed on
+loopback in a classroom.`,
   );
 }
 
