@@ -93,8 +93,12 @@ export function threadedTransport(name: string, options: TransportOptions, refus
           reject(err);
           h.fault(`I/O thread failed: ${err.message}`);
         });
-        // A thread that ends without a word (killed, or failed before it spoke) owes no frames.
-        thread.once("exit", () => unsent(0));
+        // A thread that ends without a word (killed, or failed before it spoke) owes no frames,
+        // and one that ends before it started must not leave the VM waiting for it.
+        thread.once("exit", (code) => {
+          unsent(0);
+          reject(new Error(`the I/O thread ended (exit code ${code}) before its transport started`));
+        });
       });
     },
 
